@@ -1,0 +1,77 @@
+"""Result dataclasses shared by the library, the CLI and (later) the HTTP API.
+
+Every interface serialises these with :func:`to_dict`, so the JSON is the same everywhere.
+Offsets are Python string indices into the input text (``text[start:end] == spun``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class UnspinInputError(ValueError):
+    """The input cannot be processed at all (empty, binary, not text, too large)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One suspected spun span and the original wording proposed for it."""
+
+    start: int
+    end: int
+    spun: str
+    original: str
+    confidence: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CheckReport:
+    """Result of :func:`unspin.check`: flagged spans and a document score."""
+
+    text: str
+    score: float
+    verdict: str
+    edits: list[Edit]
+    words: int
+    judgeable: bool = True
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "verdict": self.verdict,
+            "judgeable": self.judgeable,
+            "message": self.message,
+            "words": self.words,
+            "edits": [e.to_dict() for e in self.edits],
+        }
+
+
+@dataclass
+class Restoration:
+    """Result of :func:`unspin.restore`: the restored text plus the edits applied."""
+
+    text: str
+    restored: str
+    score: float
+    verdict: str
+    edits: list[Edit]
+    words: int
+    judgeable: bool = True
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "restored": self.restored,
+            "score": self.score,
+            "verdict": self.verdict,
+            "judgeable": self.judgeable,
+            "message": self.message,
+            "words": self.words,
+            "edits": [e.to_dict() for e in self.edits],
+        }
