@@ -1,0 +1,345 @@
+"""Command-line interface: ``unspin check`` and ``unspin restore``.
+
+Exit status: 0 success, 1 unexpected internal error, 2 unusable input or bad arguments,
+3 text that cannot be judged (e.g. not English), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import math
+import os
+import re
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+import unspin
+from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
+from unspin.textio import DEFAULT_MAX_BYTES, read_text
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INPUT = 2
+EXIT_NOT_JUDGEABLE = 3
+EXIT_INTERRUPTED = 130
+
+_SPUN_STYLE = "bold red underline"
+_HINT_STYLE = "dim"
+_DEL_STYLE = "red strike"
+_INS_STYLE = "bold green"
+_TOKEN_RE = re.compile(r"\s+|\S+")
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _confidence(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if math.isnan(x) or not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return x
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="unspin",
+        description="Find and reverse 'article spinner' synonym swaps in English text.",
+        epilog="Run 'unspin check -h' or 'unspin restore -h' for the options of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"unspin {unspin.__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show a full traceback on unexpected errors"
+    )
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("file", metavar="FILE", help="text file to read, or - for standard input")
+    common.add_argument(
+        "--json", action="store_true", help="print the full result as JSON on standard output"
+    )
+    common.add_argument(
+        "--min-confidence",
+        type=_confidence,
+        default=None,
+        metavar="X",
+        help="only report edits with confidence >= X (0-1; default: the engine's threshold)",
+    )
+    common.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse input larger than N bytes (default: {DEFAULT_MAX_BYTES})",
+    )
+    common.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour output: auto (only on a terminal, honours NO_COLOR), always or never",
+    )
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show a full traceback on unexpected errors",
+    )
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    p_check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="highlight suspected spun wording and score the document",
+        description="Print the text with each suspected spun span highlighted, the proposed "
+        "original and its confidence, then a document score.",
+    )
+    p_check.set_defaults(func=_cmd_check)
+
+    p_restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="print the text with spun wording replaced by the likely original",
+        description="Print the restored text on standard output and a one-line summary of "
+        "what changed on standard error.",
+    )
+    p_restore.add_argument(
+        "--diff",
+        action="store_true",
+        help="show a word diff ([-removed-] {+inserted+} when not on a terminal) "
+        "instead of the restored text",
+    )
+    p_restore.set_defaults(func=_cmd_restore)
+    return parser
+
+
+# --------------------------------------------------------------------------- output helpers
+
+
+def _console(stream: TextIO, color: str) -> Console:
+    kwargs: dict[str, Any] = {
+        "file": stream,
+        "highlight": False,
+        "soft_wrap": True,
+        "markup": False,
+        "emoji": False,
+    }
+    if color == "always":
+        kwargs["force_terminal"] = True
+        kwargs["color_system"] = "standard"
+    elif color == "never":
+        kwargs["color_system"] = None
+    return Console(**kwargs)
+
+
+def _styled(console: Console) -> bool:
+    """True when the console shows styles; otherwise plain-text markers are used."""
+    return console.is_terminal and console.color_system is not None
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _score_line(result: CheckReport | Restoration) -> str:
+    return (
+        f"score {result.score:.2f} — {result.verdict} "
+        f"({_plural(len(result.edits), 'edit')} in {_plural(result.words, 'word')})"
+    )
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _valid_edits(text: str, edits: Sequence[Edit]) -> list[Edit]:
+    """Edits sorted by position, dropping any that overlap or fall outside the text."""
+    out: list[Edit] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or e.end < e.start or e.end > len(text):
+            continue
+        out.append(e)
+        pos = e.end
+    return out
+
+
+def render_check(report: CheckReport, styled: bool) -> Text:
+    """The input text with each suspected spun span marked and its proposed original."""
+    text = report.text
+    out = Text()
+    pos = 0
+    for e in _valid_edits(text, report.edits):
+        out.append(text[pos : e.start])
+        spun = text[e.start : e.end]
+        hint = f"→ {e.original} ({e.confidence:.2f})"
+        if styled:
+            out.append(spun, style=_SPUN_STYLE)
+            out.append(f" {hint}", style=_HINT_STYLE)
+        else:
+            out.append(f"[{spun} {hint}]")
+        pos = e.end
+    out.append(text[pos:])
+    if not out.plain.endswith("\n"):
+        out.append("\n")
+    return out
+
+
+def diff_segments(text: str, restored: str, edits: Sequence[Edit]) -> list[tuple[str, str]]:
+    """Split a restoration into ``("same" | "del" | "ins", text)`` segments.
+
+    Uses the edit offsets when applying them to ``text`` reproduces ``restored`` exactly, and
+    falls back to a difflib comparison of words (whitespace kept) otherwise.
+    """
+    valid = _valid_edits(text, edits)
+    segs: list[tuple[str, str]] = []
+    pos = 0
+    for e in valid:
+        segs += [("same", text[pos : e.start]), ("del", text[e.start : e.end])]
+        segs.append(("ins", e.original))
+        pos = e.end
+    segs.append(("same", text[pos:]))
+    if "".join(s for kind, s in segs if kind != "del") != restored:
+        segs = []
+        a, b = _TOKEN_RE.findall(text), _TOKEN_RE.findall(restored)
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                segs.append(("same", "".join(a[i1:i2])))
+                continue
+            segs.append(("del", "".join(a[i1:i2])))
+            segs.append(("ins", "".join(b[j1:j2])))
+    return [(kind, s) for kind, s in segs if s]
+
+
+def render_diff(restoration: Restoration, styled: bool) -> Text:
+    out = Text()
+    for kind, s in diff_segments(restoration.text, restoration.restored, restoration.edits):
+        if kind == "same":
+            out.append(s)
+        elif styled:
+            out.append(s, style=_DEL_STYLE if kind == "del" else _INS_STYLE)
+        else:
+            out.append(f"[-{s}-]" if kind == "del" else f"{{+{s}+}}")
+    if not out.plain.endswith("\n"):
+        out.append("\n")
+    return out
+
+
+def _not_judgeable(result: CheckReport | Restoration) -> int:
+    message = result.message or "this text cannot be judged"
+    print(f"unspin: {message}", file=sys.stderr)
+    return EXIT_NOT_JUDGEABLE
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    text = read_text(args.file, max_bytes=args.max_bytes)
+    report = unspin.check(text, min_confidence=args.min_confidence)
+    if args.json:
+        _print_json(report.to_dict())
+        return EXIT_OK if report.judgeable else EXIT_NOT_JUDGEABLE
+    if not report.judgeable:
+        return _not_judgeable(report)
+    console = _console(sys.stdout, args.color)
+    console.print(render_check(report, _styled(console)), end="")
+    console.print()
+    console.print(Text(_score_line(report), style="bold" if _styled(console) else ""))
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    if args.json and args.diff:
+        raise UnspinInputError("--json and --diff cannot be used together")
+    text = read_text(args.file, max_bytes=args.max_bytes)
+    result = unspin.restore(text, min_confidence=args.min_confidence)
+    if args.json:
+        _print_json(result.to_dict())
+        return EXIT_OK if result.judgeable else EXIT_NOT_JUDGEABLE
+    if not result.judgeable:
+        return _not_judgeable(result)
+    if args.diff:
+        console = _console(sys.stdout, args.color)
+        console.print(render_diff(result, _styled(console)), end="")
+    else:
+        sys.stdout.write(result.restored)
+        sys.stdout.flush()
+    n = len(result.edits)
+    changed = "no changes" if n == 0 else f"{_plural(n, 'edit')} restored"
+    print(
+        f"unspin: {changed}; score {result.score:.2f} — {result.verdict} "
+        f"({_plural(result.words, 'word')})",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _safe_streams() -> None:
+    """Never crash on printing: replace characters the output encoding cannot represent."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if enc not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _safe_streams()
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return int(args.func(args))
+    except UnspinInputError as exc:
+        print(f"unspin: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Output closed early (e.g. piped into `head`): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return EXIT_INTERNAL
+    except Exception as exc:  # last-resort handler for a CLI
+        if debug:
+            traceback.print_exc()
+        else:
+            detail = str(exc).splitlines()[0] if str(exc) else ""
+            name = type(exc).__name__
+            print(
+                f"unspin: internal error: {name}{': ' + detail if detail else ''} "
+                "(run with --debug for the traceback)",
+                file=sys.stderr,
+            )
+        return EXIT_INTERNAL
