@@ -244,6 +244,15 @@ def render_diff(restoration: Restoration, styled: bool) -> Text:
     return out
 
 
+def _emit(console: Console, out: Text, styled: bool) -> None:
+    """Print styled output through rich; write plain output verbatim (rich would expand tabs)."""
+    if styled:
+        console.print(out, end="")
+    else:
+        sys.stdout.write(out.plain)
+        sys.stdout.flush()
+
+
 def _not_judgeable(result: CheckReport | Restoration) -> int:
     message = result.message or "this text cannot be judged"
     print(f"unspin: {message}", file=sys.stderr)
@@ -262,9 +271,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if not report.judgeable:
         return _not_judgeable(report)
     console = _console(sys.stdout, args.color)
-    console.print(render_check(report, _styled(console)), end="")
-    console.print()
-    console.print(Text(_score_line(report), style="bold" if _styled(console) else ""))
+    styled = _styled(console)
+    out = render_check(report, styled)
+    out.append("\n")
+    out.append(_score_line(report), style="bold")
+    out.append("\n")
+    _emit(console, out, styled)
     return EXIT_OK
 
 
@@ -280,7 +292,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         return _not_judgeable(result)
     if args.diff:
         console = _console(sys.stdout, args.color)
-        console.print(render_diff(result, _styled(console)), end="")
+        styled = _styled(console)
+        _emit(console, render_diff(result, styled), styled)
     else:
         sys.stdout.write(result.restored)
         sys.stdout.flush()
