@@ -95,7 +95,7 @@ def wordnet() -> Senses:
                 if line.startswith("  "):
                     continue  # licence header
                 f = line.split(" ")
-                offset, ss_type, w_cnt = f[0], f[2], int(f[3], 16)
+                offset, w_cnt = f[0], int(f[3], 16)
                 lemmas = []
                 for i in range(w_cnt):
                     lemma = f[4 + 2 * i].lower().replace("_", " ")

@@ -1,0 +1,268 @@
+"""Build the bundled reverse-spinning lexicon ``src/unspin/data/lexicon.tsv.gz``.
+
+    pip install -e '.[build]'; apt-get install wordnet-base mythes-en-us
+    python scripts/build_lexicon.py [--table ../shared/data/real-spinner-substitutions.tsv]
+
+It also writes ``src/unspin/data/spinner_table.tsv``: the real spinner table with inflected
+variants (kept apart so that evaluations can hold out half of it).
+
+Each lexicon line maps a spun surface phrase to the originals it may have been spun from:
+
+    spun <TAB> original|flags|count|rank ; original|flags|count|rank ...
+
+flags: T real spinner table, R hand-written expansions (data/expansions.tsv), M Moby lists the
+spun word under the original, m Moby lists the original under the spun word, W WordNet synset,
+w the spun word is in the original's first WordNet sense, Y MyThes, y MyThes first sense,
+count: unused (0). rank: best position of
+the spun word in the original's sense lists (0 = first synonym), 99 when unknown.
+
+Thesaurus pairs are kept only for originals that are common English words (they come from
+news wire copy) and at most ``--per-key`` originals per spun phrase, ranked by a simple
+evidence score; the engine learns how much to trust each flag from development data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import sys
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from unspin import thesauri  # noqa: E402
+from unspin.lm import NGramLM  # noqa: E402
+
+OUT = ROOT / "src" / "unspin" / "data" / "lexicon.tsv.gz"
+TABLE_OUT = ROOT / "src" / "unspin" / "data" / "spinner_table.tsv"
+EXPANSIONS = ROOT / "src" / "unspin" / "data" / "expansions.tsv"
+DEFAULT_TABLE = ROOT.parent / "shared" / "data" / "real-spinner-substitutions.tsv"
+
+TAGS = {
+    "VERB": ("VB", "VBD", "VBG", "VBN", "VBZ"),
+    "NOUN": ("NN", "NNS"),
+    "ADJ": ("JJ", "JJR", "JJS"),
+    "ADV": ("RB",),
+}
+POS_MAP = {"noun": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV"}
+FUNCTION_WORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been being it its "
+    "this that these those he she they we you i his her their our your not no".split()
+)
+
+
+class Entry:
+    __slots__ = ("flags", "count", "rank")
+
+    def __init__(self) -> None:
+        self.flags: set[str] = set()
+        self.count = 0
+        self.rank = 99
+
+
+@cache
+def lemmas(word: str) -> dict[str, set[str]]:
+    from lemminflect import getAllLemmas
+
+    out: dict[str, set[str]] = defaultdict(set)
+    for upos, lems in getAllLemmas(word).items():
+        if upos in TAGS:
+            out[upos].update(lems)
+    return out
+
+
+def inflect(phrase: str, tag: str) -> str | None:
+    """Inflect a (possibly multi-word) lemma: verbs on their first word, nouns on the last."""
+    from lemminflect import getInflection
+
+    words = phrase.split(" ")
+    idx = 0 if tag.startswith("VB") else len(words) - 1
+    forms = getInflection(words[idx], tag)
+    if not forms:
+        return None
+    words[idx] = forms[0]
+    return " ".join(words)
+
+
+def add_inflected(
+    lex: dict[str, dict[str, Entry]], spun: str, orig: str, upos: str, flags: set[str], rank: int,
+    count: int = 0,
+) -> None:
+    pairs = {(spun, orig)}
+    base = lambda p: p.split(" ")[0 if upos == "VERB" else -1]  # noqa: E731
+    is_lemma = upos in TAGS and all(
+        base(p) in lemmas(base(p)).get(upos, {base(p)}) for p in (spun, orig)
+    )
+    for tag in TAGS.get(upos, ()) if is_lemma else ():
+        s, o = inflect(spun, tag), inflect(orig, tag)
+        if s and o:
+            pairs.add((s, o))
+    for s, o in pairs:
+        if s == o:
+            continue
+        e = lex[s].setdefault(o, Entry())
+        e.flags |= flags
+        e.rank = min(e.rank, rank)
+        e.count = max(e.count, count)
+
+
+def read_table(path: Path) -> list[tuple[str, str, int]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            rows.append((r["original"].strip().lower(), r["spun"].strip().lower(), int(r["count"])))
+    return rows
+
+
+def read_expansions() -> list[tuple[str, str]]:
+    out = []
+    for line in EXPANSIONS.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("spun\t"):
+            continue
+        spun, orig = line.split("\t")
+        out.append((spun.strip(), orig.strip()))
+    return out
+
+
+def build(per_key: int, min_orig_log10: float) -> dict:
+    lm = NGramLM()
+    lex: dict[str, dict[str, Entry]] = defaultdict(dict)
+
+    def common(phrase: str) -> bool:
+        return all(lm.knows(w) for w in phrase.split(" ")) and (
+            min(lm.unigram(w) for w in phrase.split(" ")) >= min_orig_log10
+        )
+
+    # 1. thesauri, forward direction (original -> synonyms a spinner could pick)
+    senses: dict[str, list[tuple[str, list[str], str]]] = defaultdict(list)
+    for name, flag, first in (("wordnet", "W", "w"), ("mythes", "Y", "y")):
+        for head, sense_list in getattr(thesauri, name)().items():
+            for i, (pos, syns) in enumerate(sense_list):
+                senses[head].append((POS_MAP.get(pos, ""), syns, flag + (first if i == 0 else "")))
+    moby = thesauri.moby()
+    moby_sets = {k: set(v) for k, v in moby.items()}
+
+    candidates: dict[str, dict[tuple[str, str], tuple[set[str], int]]] = defaultdict(dict)
+    origs = set(senses) | set(moby)
+    for orig in origs:
+        if orig in FUNCTION_WORDS or not common(orig):
+            continue
+        found: dict[str, tuple[set[str], int, set[str]]] = {}
+        for upos, syns, flags in senses.get(orig, ()):
+            for rank, s in enumerate(syns):
+                if s == orig or not s.replace(" ", "").replace("-", "").isalpha():
+                    continue
+                f, r, poss = found.get(s, (set(), 99, set()))
+                found[s] = (f | set(flags), min(r, rank), poss | ({upos} if upos else set()))
+        for rank, s in enumerate(moby.get(orig, ())):
+            if s == orig or not s.replace(" ", "").replace("-", "").isalpha():
+                continue
+            f, r, poss = found.get(s, (set(), 99, set()))
+            found[s] = (f | {"M"}, min(r, rank + 10), poss)
+        for s, (flags, rank, poss) in found.items():
+            if orig in moby_sets.get(s, ()):
+                flags = flags | {"m"}
+            if not poss:
+                lo, ls = lemmas(orig), lemmas(s)
+                poss = set(lo) & set(ls)
+            for upos in poss or {""}:
+                candidates[s][(orig, upos)] = (flags, rank)
+
+    def evidence(flags: set[str], rank: int, orig: str) -> float:
+        return (
+            len(flags & {"M", "m", "W", "Y"})
+            + 1.5 * bool(flags & {"w", "y"})
+            + 0.2 * lm.unigram(orig.split(" ")[0])
+            - 0.02 * min(rank, 50)
+        )
+
+    for s, cands in candidates.items():
+        best: dict[str, float] = {}
+        for (orig, _upos), (flags, rank) in cands.items():
+            best[orig] = max(best.get(orig, -1e9), evidence(flags, rank, orig))
+        keep = set(sorted(best, key=best.get, reverse=True)[:per_key])
+        for (orig, upos), (flags, rank) in cands.items():
+            if orig in keep:
+                add_inflected(lex, s, orig, upos, flags, rank)
+
+    # 2. hand-written expansions
+    for spun, orig in read_expansions():
+        e = lex[spun].setdefault(orig, Entry())
+        e.flags.add("R")
+        e.rank = 0
+    return lex
+
+
+def build_table(table_path: Path) -> list[tuple[str, str, int, str]]:
+    """Real spinner pairs as (spun, original, count, table original), with inflections.
+
+    The fourth column names the table row a pair came from, so that an evaluation can hold
+    out half of the table by original phrase, inflected forms included.
+    """
+    out: dict[tuple[str, str], list] = {}
+    for orig, spun, count in read_table(table_path):
+        rows = {(spun, orig)}
+        if " " not in orig and " " not in spun:
+            tmp: dict[str, dict[str, Entry]] = defaultdict(dict)
+            for upos in set(lemmas(orig)) & set(lemmas(spun)):
+                for lo in lemmas(orig)[upos]:
+                    for ls in lemmas(spun)[upos]:
+                        add_inflected(tmp, ls, lo, upos, set(), 0)
+            rows |= {(s, o) for s in tmp for o in tmp[s]}
+        for s, o in rows:
+            key = (s, o)
+            if key in out:
+                out[key][2] += count
+            else:
+                out[key] = [s, o, count, orig]
+    return sorted(tuple(v) for v in out.values())
+
+
+def write_table(rows: list, path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("# Real spinner substitutions with inflected variants; see SOURCES.md\n")
+        fh.write("spun\toriginal\tcount\ttable_original\n")
+        for s, o, c, t in rows:
+            fh.write(f"{s}\t{o}\t{c}\t{t}\n")
+
+
+def write(lex: dict, path: Path) -> int:
+    n = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("# unspin reverse lexicon; built by scripts/build_lexicon.py; see SOURCES.md\n")
+        for spun in sorted(lex):
+            items = []
+            for orig, e in sorted(lex[spun].items()):
+                items.append(f"{orig}|{''.join(sorted(e.flags))}|{e.count}|{e.rank}")
+                n += 1
+            if items:
+                fh.write(f"{spun}\t{';'.join(items)}\n")
+    return n
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--table", type=Path, default=DEFAULT_TABLE)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--per-key", type=int, default=8)
+    ap.add_argument("--min-orig-log10", type=float, default=-5.6)
+    args = ap.parse_args()
+    lex = build(args.per_key, args.min_orig_log10)
+    n = write(lex, args.out)
+    if args.table.exists():
+        rows = build_table(args.table)
+        write_table(rows, TABLE_OUT)
+        print(f"wrote {TABLE_OUT} ({len(rows)} pairs)")
+    else:
+        print(f"warning: spinner table not found at {args.table}; kept the bundled one")
+    size = args.out.stat().st_size
+    print(f"wrote {args.out} ({len(lex)} spun phrases, {n} pairs, {size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

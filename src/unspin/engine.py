@@ -1,0 +1,281 @@
+"""The check/restore engine: tokens -> candidates -> lattice decoding -> calibrated decisions.
+
+One :class:`Engine` holds the lexicon, the language model and the fitted parameters; build it
+once and reuse it (``unspin.check``/``unspin.restore`` share a process-wide instance).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from unspin.candidates import FEATURES, Candidate, generate, lm_form
+from unspin.decode import Decision, decode_sentence
+from unspin.lexicon import Lexicon
+from unspin.lm import NGramLM
+from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
+from unspin.tokenize import Token, tokenize
+
+MAX_CHARS = 20_000_000
+_ENGLISH_MARKERS = frozenset(
+    "the of and to in a is that for on it with as was by at be are from this have has an "
+    "not or but his her they their he she we which were said will would been".split()
+)
+
+
+@dataclass
+class Params:
+    """Weights of the decision model; fitted by ``benchmarks/calibrate.py`` on dev data."""
+
+    lm_weight: float = 1.0
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "table": -0.3,
+            "table_count": 0.4,
+            "rule": -0.8,
+            "thesaurus": -2.6,
+            "thes_sources": 0.8,
+            "first_sense": 0.4,
+            "thes_rank": -0.5,
+            "quoted": -4.0,
+            "capitalised": -2.5,
+            "article": -0.6,
+            "number": 0.3,
+            "length_change": 0.0,
+        }
+    )
+    bias: float = 0.0
+    # confidence = sigmoid(conf_bias + conf_keep * margin_keep + conf_alt * min(margin_alt, 3))
+    conf_bias: float = -1.0
+    conf_keep: float = 2.0
+    conf_alt: float = 1.0
+    min_confidence: float = 0.5
+    # document score = sigmoid(doc_bias + doc_density * sum(confidence) per 100 words)
+    doc_bias: float = -3.0
+    doc_density: float = 1.2
+    doc_smoothing_words: float = 30.0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Params:
+        p = path or Path(str(resources.files("unspin") / "data" / "params.json"))
+        if not p.exists():
+            return cls()
+        data = json.loads(p.read_text(encoding="utf-8"))
+        base = cls()
+        weights = dict(base.weights)
+        weights.update(data.pop("weights", {}))
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**{**known, "weights": weights})
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+@dataclass(slots=True)
+class _Sentence:
+    words: list[Token]
+    adjacent: list[bool]
+    next_token: list[Token | None]
+    prev_token: list[Token | None]
+
+
+class Engine:
+    def __init__(
+        self,
+        exclude_table_originals: frozenset[str] = frozenset(),
+        params: Params | None = None,
+        lm: NGramLM | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.lexicon = lexicon or Lexicon(exclude_table_originals=exclude_table_originals)
+        self.lm = lm or NGramLM()
+        self.params = params or Params.load()
+        self._weight_vec = [self.params.weights.get(f, 0.0) for f in FEATURES]
+
+    # ----------------------------------------------------------------- public API
+    def check(self, text: str, min_confidence: float | None = None) -> CheckReport:
+        edits, words, judgeable, message = self._analyse(text, min_confidence)
+        score = self._doc_score(edits, words) if judgeable else 0.0
+        return CheckReport(
+            text=text,
+            score=score,
+            verdict=self._verdict(score, judgeable, message),
+            edits=edits,
+            words=words,
+            judgeable=judgeable,
+            message=message,
+        )
+
+    def restore(self, text: str, min_confidence: float | None = None) -> Restoration:
+        report = self.check(text, min_confidence)
+        return Restoration(
+            text=text,
+            restored=apply_edits(text, report.edits),
+            score=report.score,
+            verdict=report.verdict,
+            edits=report.edits,
+            words=report.words,
+            judgeable=report.judgeable,
+            message=report.message,
+        )
+
+    # ------------------------------------------------------------ analysis steps
+    def decisions(self, text: str) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:
+        """Every edit on the best paths, before the confidence threshold (for calibration)."""
+        if not isinstance(text, str):
+            raise UnspinInputError("input must be text (str)")
+        if len(text) > MAX_CHARS:
+            raise UnspinInputError(
+                f"input too large: {len(text):,} characters (limit {MAX_CHARS:,})"
+            )
+        if not text.strip():
+            raise UnspinInputError("input is empty")
+        tokens = tokenize(text)
+        word_tokens = [t for t in tokens if t.kind == "word"]
+        n_words = sum(1 for t in tokens if t.is_word)
+        if not word_tokens:
+            raise UnspinInputError("input has no words to check")
+        judgeable, message = self._english(word_tokens)
+        if not judgeable:
+            return [], n_words, False, message
+        out: list[tuple[Token, Token, Decision]] = []
+        for sent in self._sentences(tokens):
+            lows = [lm_form(t) for t in sent.words]
+            cands = generate(
+                sent.words,
+                sent.adjacent,
+                self.lexicon,
+                next_token=sent.next_token,
+                prev_token=sent.prev_token,
+            )
+            if not cands:
+                continue
+            gains = [self._gain(c) for c in cands]
+            for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
+                out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
+        return out, n_words, True, ""
+
+    def confidence(self, d: Decision) -> float:
+        p = self.params
+        alt = min(d.margin_alt, 3.0)
+        return _sigmoid(p.conf_bias + p.conf_keep * d.margin_keep + p.conf_alt * alt)
+
+    def _analyse(
+        self, text: str, min_confidence: float | None
+    ) -> tuple[list[Edit], int, bool, str]:
+        decisions, n_words, judgeable, message = self.decisions(text)
+        threshold = self.params.min_confidence if min_confidence is None else min_confidence
+        edits: list[Edit] = []
+        for first, last, d in decisions:
+            conf = self.confidence(d)
+            if conf < threshold:
+                continue
+            c = d.cand
+            evidence = {
+                "source": c.source,
+                "lm_gain": round(d.lm_gain, 3),
+                "prior": round(d.gain, 3),
+                "margin": round(d.margin_keep, 3),
+            }
+            if c.origin is not None:
+                evidence["flags"] = c.origin.flags
+                if c.origin.count:
+                    evidence["table_count"] = c.origin.count
+            if first.quoted:
+                evidence["quoted"] = True
+            edits.append(
+                Edit(
+                    start=first.start,
+                    end=last.end,
+                    spun=text[first.start : last.end],
+                    original=c.text,
+                    confidence=round(conf, 4),
+                    evidence=evidence,
+                )
+            )
+        return edits, n_words, judgeable, message
+
+    def _gain(self, c: Candidate) -> float:
+        return self.params.bias + sum(w * f for w, f in zip(self._weight_vec, c.features,
+                                                             strict=True))
+
+    def _english(self, words: list[Token]) -> tuple[bool, str]:
+        alpha = [
+            w.text.lower().replace("’", "'") for w in words if w.text.replace("’", "").isalpha()
+        ]
+        if not alpha:
+            return False, "cannot judge: the text has no English words"
+        known = sum(1 for w in alpha if self.lm.knows(w)) / len(alpha)
+        markers = sum(1 for w in alpha if w in _ENGLISH_MARKERS) / len(alpha)
+        if len(alpha) >= 12 and (known < 0.75 or markers < 0.08):
+            return False, "cannot judge: the text does not look like English"
+        if len(alpha) < 12 and known < 0.5:
+            return False, "cannot judge: the text does not look like English"
+        return True, ""
+
+    @staticmethod
+    def _sentences(tokens: list[Token]) -> list[_Sentence]:
+        out: list[_Sentence] = []
+        current: list[int] = []
+
+        def flush() -> None:
+            if not current:
+                return
+            words = [tokens[k] for k in current]
+            adjacent = [current[k + 1] == current[k] + 1 for k in range(len(current) - 1)]
+            nxt = [tokens[k + 1] if k + 1 < len(tokens) else None for k in current]
+            prv = [tokens[k - 1] if k > 0 else None for k in current]
+            out.append(_Sentence(words, adjacent, nxt, prv))
+            current.clear()
+
+        sent = None
+        for k, t in enumerate(tokens):
+            if t.sent != sent:
+                flush()
+                sent = t.sent
+            if t.is_word:
+                current.append(k)
+        flush()
+        return out
+
+    def _doc_score(self, edits: list[Edit], words: int) -> float:
+        p = self.params
+        mass = sum(e.confidence for e in edits)
+        density = 100.0 * mass / (words + p.doc_smoothing_words)
+        return round(_sigmoid(p.doc_bias + p.doc_density * density), 4)
+
+    @staticmethod
+    def _verdict(score: float, judgeable: bool, message: str) -> str:
+        if not judgeable:
+            return message or "cannot judge"
+        if score >= 0.8:
+            return "likely spun"
+        if score >= 0.5:
+            return "possibly spun"
+        if score >= 0.2:
+            return "probably not spun"
+        return "no sign of spinning"
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Replace each edit's span by its original; edits must not overlap."""
+    parts: list[str] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: e.start):
+        if e.start < pos:
+            continue
+        parts.append(text[pos : e.start])
+        parts.append(e.original)
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
