@@ -1,0 +1,628 @@
+"""Restore benchmark: ``python -m benchmarks.restore [--articles N] [--out PATH] [--quick]``.
+
+Sets (each skipped with a note when its data is missing from ``../shared``):
+
+- **seed**: the real spun article; swaps restored exactly (of the scored 'swap' rows), wrong
+  edits in scored paragraphs, edits in the unscored boilerplate, error reduction. Full engine.
+- **synthetic**: BBC eval articles spun with half A of the real table ('seen') and with half B
+  ('unseen'), both restored by ``Engine(exclude_table_originals=<originals of half B>)``.
+- **clean**: BBC eval articles (unspun) and arXiv abstracts: every edit is wrong; document-score
+  AUC of spun vs clean BBC, score quantiles.
+- **speed**: words/s on one core, peak RSS, cold start of a fresh interpreter.
+
+See ``benchmarks/metrics.py`` for how edits are judged. Results go to JSON (default
+``benchmarks/results/restore.json``, git-ignored) and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data import (
+    REPO_ROOT,
+    bbc_split,
+    data_path,
+    load_arxiv,
+    load_seed,
+    load_table,
+    spin_articles,
+    split_table,
+    table_originals,
+)
+from benchmarks.metrics import (
+    EditScore,
+    WerTotals,
+    error_reduction,
+    quantiles,
+    roc_auc,
+    score_edits,
+)
+from benchmarks.spinner import SpunDoc, count_words
+
+DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "restore.json"
+SEED = 13
+KINDS = ("table", "thesaurus", "expansion", "article")
+COLD_START_CODE = """
+import json, resource, time
+t0 = time.perf_counter()
+import unspin
+t1 = time.perf_counter()
+unspin.restore('The supply mentioned it.')
+t2 = time.perf_counter()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # VmHWM is this process's own peak; ru_maxrss can carry the parent's across exec
+    with open("/proc/self/status") as fh:
+        rss = next(int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:"))
+except (OSError, StopIteration, ValueError):
+    pass
+print(json.dumps({"import_s": t1 - t0, "first_call_s": t2 - t1, "total_s": t2 - t0,
+                  "peak_rss_mb": rss / 1024}))
+"""
+
+
+def _r(x: float | None, nd: int = 3) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def _pin_one_core() -> int | None:
+    """Pin this process to one CPU (Linux); returns the CPU or None."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[0]})
+        return cpus[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def machine_info() -> dict[str, Any]:
+    model = None
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": model or platform.processor() or None,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# running the engine
+
+
+@dataclass
+class Timer:
+    words: int = 0
+    seconds: float = 0.0
+    docs: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+
+
+def run_restore(engine: Any, text: str, timer: Timer | None) -> Any | None:
+    t0 = time.perf_counter()
+    try:
+        res = engine.restore(text)
+    except Exception as exc:  # a benchmark reports failures, it does not stop
+        if timer is not None:
+            timer.failures[type(exc).__name__] += 1
+        return None
+    if timer is not None:
+        timer.seconds += time.perf_counter() - t0
+        timer.words += count_words(text)
+        timer.docs += 1
+    return res
+
+
+def _context(text: str, start: int, end: int, width: int = 40) -> str:
+    return (
+        text[max(0, start - width) : start] + "[" + text[start:end] + "]" + text[end : end + width]
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# sets
+
+
+def bench_seed(engine: Any) -> dict[str, Any] | None:
+    seed = load_seed()
+    if seed is None:
+        return None
+    res = run_restore(engine, seed.spun, None)
+    if res is None:
+        return {"error": "engine failed on the seed article"}
+    gold = seed.swaps  # 'swap' and 'edit' rows, all in scored paragraphs
+    sc = score_edits(seed.spun, res.edits, gold, unscored=seed.unscored_spans)
+    swap_idx = [i for i, g in enumerate(gold) if g.kind == "swap"]
+    restored = sum(1 for i in swap_idx if i in sc.restored)
+    edits = []
+    for e, v in zip(res.edits, sc.verdicts, strict=True):
+        edits.append(
+            {
+                "spun": e.spun,
+                "original": e.original,
+                "confidence": _r(e.confidence),
+                "verdict": v,
+                "context": _context(seed.spun, e.start, e.end),
+            }
+        )
+    missed = [
+        {"spun": gold[i].spun, "original": gold[i].original}
+        for i in swap_idx
+        if i not in sc.restored
+    ]
+    return {
+        "words": count_words(seed.spun),
+        "gold_swaps": len(swap_idx),
+        "swaps_restored": restored,
+        "swaps_restored_rate": _r(restored / len(swap_idx)) if swap_idx else None,
+        "swaps_restored_span_exact": sum(1 for i in swap_idx if i in sc.span_exact),
+        "edit_rows_restored": sum(
+            1 for i, g in enumerate(gold) if g.kind == "edit" and i in sc.restored
+        ),
+        "edits": sc.correct + sc.wrong,
+        "correct_edits": sc.correct,
+        "wrong_edits_scored": sc.wrong,
+        "edits_in_boilerplate": sc.unscored,
+        "edit_precision": _r(sc.precision),
+        "error_reduction": _r(error_reduction(seed.spun, res.restored, seed.originals)),
+        "doc_score": _r(res.score),
+        "judgeable": res.judgeable,
+        "edit_list": edits,
+        "missed": missed,
+    }
+
+
+def bench_spun(engine: Any, docs: Sequence[SpunDoc], timer: Timer) -> dict[str, Any]:
+    wt = WerTotals()
+    by_kind: Counter[str] = Counter()
+    by_kind_restored: Counter[str] = Counter()
+    swaps = restored = correct = wrong = span_exact = 0
+    words = 0
+    scores: list[float] = []
+    wrong_examples: list[dict[str, Any]] = []
+    missed_examples: list[dict[str, Any]] = []
+    for doc in docs:
+        res = run_restore(engine, doc.text, timer)
+        words += doc.words
+        for g in doc.swaps:
+            by_kind[g.kind] += 1
+        swaps += len(doc.swaps)
+        if res is None:
+            wt.add(doc.text, doc.text, doc.original)
+            continue
+        scores.append(float(res.score))
+        sc: EditScore = score_edits(doc.text, res.edits, doc.swaps)
+        restored += len(sc.restored)
+        span_exact += len(sc.span_exact)
+        correct += sc.correct
+        wrong += sc.wrong
+        for i in sc.restored:
+            by_kind_restored[doc.swaps[i].kind] += 1
+        wt.add(doc.text, res.restored, doc.original)
+        for e, v in zip(res.edits, sc.verdicts, strict=True):
+            if v == "wrong" and len(wrong_examples) < 40:
+                wrong_examples.append(
+                    {
+                        "id": doc.meta.get("id"),
+                        "spun": e.spun,
+                        "proposed": e.original,
+                        "confidence": _r(e.confidence),
+                        "context": _context(doc.text, e.start, e.end),
+                    }
+                )
+        for i, g in enumerate(doc.swaps):
+            if i not in sc.restored and len(missed_examples) < 40:
+                missed_examples.append({"kind": g.kind, "spun": g.spun, "original": g.original})
+    n_edits = correct + wrong
+    return {
+        "docs": len(docs),
+        "words": words,
+        "swaps": swaps,
+        "swaps_restored": restored,
+        "swaps_restored_rate": _r(restored / swaps) if swaps else None,
+        "swaps_restored_span_exact": span_exact,
+        "by_kind": {
+            k: {
+                "swaps": by_kind[k],
+                "restored": by_kind_restored[k],
+                "rate": _r(by_kind_restored[k] / by_kind[k]) if by_kind[k] else None,
+            }
+            for k in KINDS
+            if by_kind[k]
+        },
+        "edits": n_edits,
+        "edit_precision": _r(correct / n_edits) if n_edits else None,
+        "wrong_edits": wrong,
+        "wrong_per_1000_words": _r(1000 * wrong / words if words else 0.0, 2),
+        "wer_spun": _r(wt.wer_spun, 4),
+        "wer_restored": _r(wt.wer_restored, 4),
+        "error_reduction": _r(wt.error_reduction),
+        "doc_scores": scores,
+        "wrong_examples": wrong_examples,
+        "missed_examples": missed_examples,
+    }
+
+
+def bench_clean(engine: Any, texts: Sequence[str], ids: Sequence[str], timer: Timer | None) -> dict:
+    words = edits = docs_with_edits = 0
+    scores: list[float] = []
+    examples: list[dict[str, Any]] = []
+    edit_counter: Counter[str] = Counter()
+    for text, doc_id in zip(texts, ids, strict=True):
+        res = run_restore(engine, text, timer)
+        words += count_words(text)
+        if res is None:
+            continue
+        scores.append(float(res.score))
+        real = [e for e in res.edits if e.original.strip().lower() != e.spun.strip().lower()]
+        docs_with_edits += bool(real)
+        for e in real:
+            edits += 1
+            edit_counter[f"{e.spun.lower()} -> {e.original.lower()}"] += 1
+            if len(examples) < 40:
+                examples.append(
+                    {
+                        "id": doc_id,
+                        "spun": e.spun,
+                        "proposed": e.original,
+                        "confidence": _r(e.confidence),
+                        "context": _context(text, e.start, e.end),
+                    }
+                )
+    return {
+        "docs": len(texts),
+        "words": words,
+        "wrong_edits": edits,
+        "wrong_per_1000_words": _r(1000 * edits / words if words else 0.0, 2),
+        "docs_with_edits_share": _r(docs_with_edits / len(texts)) if texts else None,
+        "doc_scores": scores,
+        "top_wrong_edits": edit_counter.most_common(20),
+        "wrong_examples": examples,
+    }
+
+
+def cold_start(runs: int = 3) -> dict[str, Any]:
+    env = dict(os.environ)
+    src = str(REPO_ROOT / "src")
+    env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    out: list[dict[str, Any]] = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", COLD_START_CODE],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+        rec = json.loads(proc.stdout.strip().splitlines()[-1])
+        rec["process_wall_s"] = wall
+        out.append({k: _r(v) for k, v in rec.items()})
+    best = min(out, key=lambda r: r["total_s"])
+    return {"runs": out, "best_import_plus_first_call_s": best["total_s"], "best": best}
+
+
+# --------------------------------------------------------------------------------------------
+# report
+
+
+def _fmt(x: Any, pct: bool = False) -> str:
+    if x is None:
+        return "-"
+    if pct and isinstance(x, float):
+        return f"{100 * x:.1f}%"
+    if isinstance(x, float):
+        return f"{x:.3f}"
+    return str(x)
+
+
+def render(results: dict[str, Any]) -> None:
+    rows: list[tuple[str, str, str, str]] = []  # (section, metric, value, value2)
+    seed = results.get("seed")
+    if isinstance(seed, dict) and "error" not in seed:
+        g = seed["gold_swaps"]
+        rows += [
+            ("seed", "swaps restored exactly", f"{seed['swaps_restored']}/{g}", ""),
+            ("seed", "wrong edits (scored paragraphs)", str(seed["wrong_edits_scored"]), ""),
+            ("seed", "edits in boilerplate (unscored)", str(seed["edits_in_boilerplate"]), ""),
+            ("seed", "edit precision", _fmt(seed["edit_precision"], True), ""),
+            ("seed", "error reduction", _fmt(seed["error_reduction"], True), ""),
+            ("seed", "document score", _fmt(seed["doc_score"]), ""),
+        ]
+    syn = results.get("synthetic")
+    if isinstance(syn, dict) and "seen" in syn:
+        s, u = syn["seen"], syn["unseen"]
+        rows += [
+            ("synthetic", "articles", str(s["docs"]), str(u["docs"])),
+            ("synthetic", "words", str(s["words"]), str(u["words"])),
+            ("synthetic", "swaps", str(s["swaps"]), str(u["swaps"])),
+            (
+                "synthetic",
+                "swaps restored exactly",
+                f"{s['swaps_restored']} ({_fmt(s['swaps_restored_rate'], True)})",
+                f"{u['swaps_restored']} ({_fmt(u['swaps_restored_rate'], True)})",
+            ),
+        ]
+        for k in KINDS:
+            a, b = s["by_kind"].get(k), u["by_kind"].get(k)
+            if a or b:
+                rows.append(
+                    (
+                        "synthetic",
+                        f"  {k} swaps restored",
+                        f"{a['restored']}/{a['swaps']} ({_fmt(a['rate'], True)})" if a else "-",
+                        f"{b['restored']}/{b['swaps']} ({_fmt(b['rate'], True)})" if b else "-",
+                    )
+                )
+        rows += [
+            (
+                "synthetic",
+                "edit precision",
+                _fmt(s["edit_precision"], True),
+                _fmt(u["edit_precision"], True),
+            ),
+            (
+                "synthetic",
+                "wrong edits / 1000 words",
+                _fmt(s["wrong_per_1000_words"]),
+                _fmt(u["wrong_per_1000_words"]),
+            ),
+            (
+                "synthetic",
+                "WER spun -> restored",
+                f"{_fmt(s['wer_spun'])} -> {_fmt(s['wer_restored'])}",
+                f"{_fmt(u['wer_spun'])} -> {_fmt(u['wer_restored'])}",
+            ),
+            (
+                "synthetic",
+                "error reduction",
+                _fmt(s["error_reduction"], True),
+                _fmt(u["error_reduction"], True),
+            ),
+        ]
+    clean = results.get("clean") or {}
+    for name in ("bbc", "arxiv"):
+        c = clean.get(name)
+        if isinstance(c, dict):
+            rows.append(
+                (
+                    "clean",
+                    f"{name}: wrong edits / 1000 words",
+                    _fmt(c["wrong_per_1000_words"]),
+                    f"{c['wrong_edits']} in {c['words']} words",
+                ),
+            )
+    if clean.get("auc") is not None or clean.get("spun_score_quantiles"):
+        rows.append(("clean", "doc-score AUC spun vs clean BBC", _fmt(clean.get("auc")), ""))
+        rows.append(
+            (
+                "clean",
+                "score p10/p50/p90 spun",
+                "/".join(_fmt(q) for q in clean.get("spun_score_quantiles", [])),
+                "",
+            )
+        )
+        rows.append(
+            (
+                "clean",
+                "score p10/p50/p90 clean BBC",
+                "/".join(_fmt(q) for q in clean.get("clean_score_quantiles", [])),
+                "",
+            )
+        )
+    sp = results.get("speed") or {}
+    if sp:
+        rows.append(
+            ("speed", "words/s (one core)", _fmt(sp.get("words_per_s")), f"{sp.get('words')} words")
+        )
+        rows.append(
+            (
+                "speed",
+                "peak RSS, benchmark process (MB)",
+                _fmt(sp.get("peak_rss_mb")),
+                "incl. simulator",
+            )
+        )
+        cs = sp.get("cold_start") or {}
+        if "best" in cs:
+            b = cs["best"]
+            rows.append(
+                (
+                    "speed",
+                    "cold start: import + first call (s)",
+                    _fmt(b["total_s"]),
+                    f"import {b['import_s']} s, process {b['process_wall_s']} s",
+                )
+            )
+            rows.append(
+                ("speed", "engine peak RSS after first call (MB)", _fmt(b["peak_rss_mb"]), "")
+            )
+        elif cs:
+            rows.append(("speed", "cold start", "failed", str(cs.get("error"))))
+    m = results.get("machine", {})
+
+    try:
+        from rich.console import Console
+        from rich.table import Table
+    except ImportError:
+        Console = None
+
+    if Console is not None:
+        console = Console() if sys.stdout.isatty() else Console(width=120)
+        table = Table(title="unspin restore benchmark")
+        for col in ("set", "metric", "value (seen)", "unseen / note"):
+            table.add_column(col)
+        last = None
+        for sec, metric, v1, v2 in rows:
+            if last is not None and sec != last:
+                table.add_section()
+            table.add_row(sec if sec != last else "", metric, v1, v2)
+            last = sec
+        console.print(table)
+    else:
+        w = max((len(r[1]) for r in rows), default=10)
+        print("unspin restore benchmark")
+        for sec, metric, v1, v2 in rows:
+            print(f"{sec:<10} {metric:<{w}}  {v1:<22} {v2}")
+    print(f"machine: {m.get('cpu_model')} ({m.get('cpu_count')} CPUs), {m.get('platform')}")
+    for note in results.get("notes", []):
+        print(f"note: {note}")
+
+
+# --------------------------------------------------------------------------------------------
+# main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.restore", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument(
+        "--articles",
+        type=int,
+        default=None,
+        help="BBC eval articles and arXiv abstracts (default 150, --quick 25)",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"JSON output (default {DEFAULT_OUT.relative_to(REPO_ROOT)})",
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="small sets (25 articles), one cold-start run"
+    )
+    ap.add_argument("--seed", type=int, default=SEED, help="spinner seed")
+    ap.add_argument(
+        "--rate", type=float, default=0.20, help="spinner rate (share of words swapped)"
+    )
+    args = ap.parse_args(argv)
+    n = args.articles if args.articles is not None else (25 if args.quick else 150)
+
+    cpu = _pin_one_core()
+    notes: list[str] = []
+    results: dict[str, Any] = {
+        "config": {
+            "articles": n,
+            "rate": args.rate,
+            "seed": args.seed,
+            "quick": args.quick,
+            "pinned_cpu": cpu,
+        },
+        "machine": machine_info(),
+        "notes": notes,
+    }
+
+    try:
+        from unspin.engine import Engine
+    except ImportError as exc:
+        print(f"cannot import unspin.engine: {exc}", file=sys.stderr)
+        return 2
+    # cold start first, while this process is still small
+    cold = cold_start(1 if args.quick else 3)
+
+    t0 = time.perf_counter()
+    full_engine = Engine()
+    results["engine_load_s"] = _r(time.perf_counter() - t0)
+
+    # -- seed
+    seed_res = bench_seed(full_engine)
+    if seed_res is None:
+        notes.append(f"seed: skipped, {data_path('seed')} not found")
+    results["seed"] = seed_res
+
+    # -- synthetic + clean
+    table = load_table()
+    split = bbc_split()
+    arxiv = load_arxiv()
+    timer = Timer()
+    if table is None:
+        notes.append("synthetic: skipped, real-spinner-substitutions.tsv not found")
+        engine = full_engine
+    else:
+        half_a, half_b = split_table(table)
+        t0 = time.perf_counter()
+        engine = Engine(exclude_table_originals=table_originals(half_b))
+        results["engine_b_load_s"] = _r(time.perf_counter() - t0)
+        results["table_split"] = {
+            "rows_a": len(half_a),
+            "rows_b": len(half_b),
+            "originals_a": len(table_originals(half_a)),
+            "originals_b": len(table_originals(half_b)),
+        }
+    spun_scores: list[float] = []
+    if split is None:
+        notes.append("synthetic and clean BBC: skipped, bbc_news.jsonl not found")
+    else:
+        eval_arts = split[1][:n]
+        # warm-up, not timed
+        for art in eval_arts[:3]:
+            run_restore(engine, art.text, None)
+        if table is not None:
+            t0 = time.perf_counter()
+            seen = spin_articles(eval_arts, half_a, seed=args.seed, rate=args.rate)
+            unseen = spin_articles(eval_arts, half_b, seed=args.seed, rate=args.rate)
+            results["spin_s"] = _r(time.perf_counter() - t0)
+            s_res = bench_spun(engine, seen, timer)
+            u_res = bench_spun(engine, unseen, timer)
+            spun_scores = s_res.pop("doc_scores") + u_res.pop("doc_scores")
+            results["synthetic"] = {"seen": s_res, "unseen": u_res}
+        c_res = bench_clean(engine, [a.text for a in eval_arts], [a.id for a in eval_arts], timer)
+        clean_scores = c_res.pop("doc_scores")
+        results.setdefault("clean", {})["bbc"] = c_res
+        clean = results["clean"]
+        clean["auc"] = _r(roc_auc(spun_scores, clean_scores), 4) if spun_scores else None
+        clean["spun_score_quantiles"] = [_r(q) for q in quantiles(spun_scores)]
+        clean["clean_score_quantiles"] = [_r(q) for q in quantiles(clean_scores)]
+    if arxiv is None:
+        notes.append("clean arXiv: skipped, arxiv-cs-abstracts.csv not found")
+    else:
+        sub = arxiv[:n]
+        a_res = bench_clean(engine, sub, [f"arxiv/{i}" for i in range(len(sub))], None)
+        a_res.pop("doc_scores")
+        results.setdefault("clean", {})["arxiv"] = a_res
+
+    # -- speed and memory
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["speed"] = {
+        "words": timer.words,
+        "docs": timer.docs,
+        "seconds": _r(timer.seconds),
+        "words_per_s": _r(timer.words / timer.seconds, 1) if timer.seconds else None,
+        "failures": dict(timer.failures),
+        "peak_rss_mb": _r(rss_mb, 1),
+        "cold_start": cold,
+    }
+    if timer.failures:
+        notes.append(f"engine raised on some documents: {dict(timer.failures)}")
+
+    render(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"results written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
