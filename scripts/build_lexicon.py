@@ -88,6 +88,16 @@ def inflect(phrase: str, tag: str) -> str | None:
     return " ".join(words)
 
 
+def spelling_variant(a: str, b: str) -> bool:
+    """British/American spellings and hyphenation variants are not synonym swaps."""
+    norm = [
+        x.replace("-", "").replace(" ", "").replace("our", "or").replace("ise", "ize")
+        .replace("yse", "yze").replace("tre", "ter").replace("ll", "l").replace("ogue", "og")
+        for x in (a, b)
+    ]
+    return norm[0] == norm[1]
+
+
 def add_inflected(
     lex: dict[str, dict[str, Entry]], spun: str, orig: str, upos: str, flags: set[str], rank: int,
     count: int = 0,
@@ -102,7 +112,7 @@ def add_inflected(
         if s and o:
             pairs.add((s, o))
     for s, o in pairs:
-        if s == o:
+        if s == o or spelling_variant(s, o):
             continue
         e = lex[s].setdefault(o, Entry())
         e.flags |= flags

@@ -11,6 +11,7 @@ weights fitted on development data (``data/params.json``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from unspin.lexicon import Lexicon, Origin
@@ -29,6 +30,8 @@ FEATURES = (
     "article",  # a/an repair
     "number",  # digit spelled out
     "length_change",  # words(original) - words(spun)
+    "spun_freq",  # log10 unigram probability of the rarest spun word
+    "orig_freq",  # log10 unigram probability of the rarest original word
 )
 N_FEATURES = len(FEATURES)
 _F = {name: i for i, name in enumerate(FEATURES)}
@@ -94,6 +97,7 @@ def generate(
     words: list[Token],
     adjacent: list[bool],
     lexicon: Lexicon,
+    unigram: Callable[[str], float],
     max_words: int = 4,
     next_token: list[Token | None] | None = None,
     prev_token: list[Token | None] | None = None,
@@ -107,6 +111,8 @@ def generate(
         tok = words[i]
         first = tok.text
         capitalised = first[:1].isupper() and not tok.sent_start
+        if _never_spun(tok):
+            continue
         for length in range(1, max_words + 1):
             j = i + length
             if j > n:
@@ -114,19 +120,39 @@ def generate(
             if length > 1 and (not adjacent[j - 2] or not lexicon.starts_phrase(raw[i])):
                 break
             quoted = any(words[k].quoted for k in range(i, j))
-            for origin in lexicon.lookup(" ".join(raw[i:j])):
-                out.append(_lexicon_candidate(i, j, origin, first, quoted, capitalised, length))
+            origins = lexicon.lookup(" ".join(raw[i:j]))
+            if not origins:
+                continue
+            spun_freq = min(unigram(w) for w in lows[i:j])
+            for origin in origins:
+                cand = _lexicon_candidate(i, j, origin, first, quoted, capitalised, length)
+                cand.features[_F["spun_freq"]] = spun_freq
+                cand.features[_F["orig_freq"]] = min(unigram(w) for w in cand.words)
+                out.append(cand)
         if tok.kind == "num":
             cand = _number_candidate(words, i, next_token, prev_token)
             if cand:
                 out.append(cand)
-        if lows[i] in ("a", "an") and i + 1 < n and adjacent[i]:
+        if lows[i] in ("a", "an") and i + 1 < n and adjacent[i] and words[i + 1].kind == "word":
+            # repair only a/an that disagrees with the next word's sound ("an plane")
+            if (lows[i] == "an") == starts_with_vowel_sound(words[i + 1].text):
+                continue
             other = "an" if lows[i] == "a" else "a"
             feats = [0.0] * N_FEATURES
             feats[_F["article"]] = 1.0
             feats[_F["quoted"]] = float(tok.quoted)
             out.append(Candidate(i, i + 1, (other,), match_case(other, first), "article", feats))
     return out
+
+
+def _never_spun(tok: Token) -> bool:
+    """Abbreviations, initials and acronyms ("m", "UK", "GM") are not spinner output."""
+    t = tok.text
+    if tok.kind != "word":
+        return False
+    if len(t) == 1:
+        return t not in "aAI"
+    return t.isupper() and len(t) <= 5
 
 
 def _lexicon_candidate(
@@ -174,6 +200,10 @@ def _number_candidate(
         return None
     if prv is not None and (prv.text in _CURRENCY or prv.text in ":/-–"):
         return None
+    if prv is not None and prv.kind == "word" and prv.text[:1].isupper() and not prv.sent_start:
+        return None  # part of a name: "France 3", "Apollo 9"
+    if nxt is not None and nxt.kind == "word" and nxt.text[:1].isupper():
+        return None  # "2 Broke Girls", "9 News"
     feats = [0.0] * N_FEATURES
     feats[_F["number"]] = 1.0
     feats[_F["quoted"]] = float(tok.quoted)

@@ -8,7 +8,9 @@ margins, computed locally (a 3-gram model only sees two words back):
 - ``keep``: best path score minus the score with this edit reverted to the spun words;
 - ``alt``: best path score minus the best score with another original for the same span.
 
-The calibrated confidence is a logistic function of those margins (``data/params.json``).
+The posterior of the edit among keeping the span and all originals proposed for it follows
+from those margins; the calibrated confidence is a logistic function of its logit
+(``data/params.json``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Decision:
     lm_gain: float  # LM log10 gain of the edit against reverting it
     margin_keep: float
     margin_alt: float
+    posterior: float  # P(this original | span) among keep and the span's other candidates
 
 
 def decode_sentence(
@@ -153,18 +156,24 @@ def _margins(
         rstart = rindex[cand.i]
         reverted = lm_weight * _local_score(lm, rw, rstart, rstart + (cand.j - cand.i) + 2)
         margin_keep = base - reverted
-        # best other original for the same span
+        # every other original proposed at the same start
         margin_alt = math.inf
+        denom = 1.0 + math.exp(-min(margin_keep, 50.0))
         for other, g in by_start.get(cand.i, ()):
-            if other is cand or other.j != cand.j:
+            if other is cand:
                 continue
             alt_path = others[:idx] + [other] + others[idx:]
+            if any(o.i < other.j for o in others[idx:]):
+                continue  # would overlap the next edit on the path
             aw, aindex = _path_words(lows, alt_path)
             astart = aindex[cand.i]
-            alt = lm_weight * _local_score(lm, aw, astart, astart + len(other.words) + 2) + g
-            margin_alt = min(margin_alt, base - alt)
+            span = max(len(other.words), len(cand.words))
+            alt = lm_weight * _local_score(lm, aw, astart, astart + span + 2) + g
+            ref = lm_weight * _local_score(lm, words, start, start + span + 2) + gain_of[id(cand)]
+            margin_alt = min(margin_alt, ref - alt)
+            denom += math.exp(-max(min(ref - alt, 50.0), -50.0))
         out.append(
             Decision(cand, gain_of[id(cand)], (base - gain_of[id(cand)] - reverted) / lm_weight,
-                     margin_keep, margin_alt)
+                     margin_keep, margin_alt, 1.0 / denom)
         )
     return out

@@ -45,13 +45,15 @@ class Params:
             "article": -0.6,
             "number": 0.3,
             "length_change": 0.0,
+            "spun_freq": 0.0,
+            "orig_freq": 0.0,
         }
     )
     bias: float = 0.0
-    # confidence = sigmoid(conf_bias + conf_keep * margin_keep + conf_alt * min(margin_alt, 3))
-    conf_bias: float = -1.0
-    conf_keep: float = 2.0
-    conf_alt: float = 1.0
+    # confidence = sigmoid(conf_bias + conf_source[source] + conf_scale * logit(posterior))
+    conf_bias: float = 0.0
+    conf_scale: float = 1.0
+    conf_source: dict[str, float] = field(default_factory=dict)
     min_confidence: float = 0.5
     # document score = sigmoid(doc_bias + doc_density * sum(confidence) per 100 words)
     doc_bias: float = -3.0
@@ -155,6 +157,7 @@ class Engine:
                 sent.words,
                 sent.adjacent,
                 self.lexicon,
+                self.lm.unigram,
                 next_token=sent.next_token,
                 prev_token=sent.prev_token,
             )
@@ -165,10 +168,35 @@ class Engine:
                 out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
         return out, n_words, True, ""
 
+    def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
+        """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
+        tokens = tokenize(text)
+        out = []
+        for sent in self._sentences(tokens):
+            lows = [lm_form(t) for t in sent.words]
+            cands = generate(
+                sent.words, sent.adjacent, self.lexicon, self.lm.unigram,
+                next_token=sent.next_token, prev_token=sent.prev_token,
+            )
+            for c in cands:
+                left = lows[max(0, c.i - 2) : c.i]
+                if c.i < 2:
+                    left = ["<s>", *left] if c.i < 2 else left
+                right = lows[c.j : c.j + 2]
+                if c.j + 2 > len(lows):
+                    right = [*right, "</s>"]
+                hist = (left[-1] if left else None, left[-2] if len(left) > 1 else None)
+                gain = self.lm.score([*c.words, *right], hist) - self.lm.score(
+                    [*lows[c.i : c.j], *right], hist
+                )
+                out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c, gain))
+        return out
+
     def confidence(self, d: Decision) -> float:
         p = self.params
-        alt = min(d.margin_alt, 3.0)
-        return _sigmoid(p.conf_bias + p.conf_keep * d.margin_keep + p.conf_alt * alt)
+        post = min(max(d.posterior, 1e-12), 1 - 1e-12)
+        src = p.conf_source.get(d.cand.source, 0.0)
+        return _sigmoid(p.conf_bias + src + p.conf_scale * math.log(post / (1 - post)))
 
     def _analyse(
         self, text: str, min_confidence: float | None
