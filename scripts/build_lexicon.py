@@ -210,11 +210,22 @@ def build(per_key: int, min_orig_log10: float) -> dict:
 def build_table(table_path: Path) -> list[tuple[str, str, int, str]]:
     """Real spinner pairs as (spun, original, count, table original), with inflections.
 
-    The fourth column names the table row a pair came from, so that an evaluation can hold
-    out half of the table by original phrase, inflected forms included.
+    The fourth column names the table rows ("|"-separated originals) a pair came from, so that
+    an evaluation can hold out half of the table by original phrase, inflected forms and
+    word pairs aligned inside equal-length phrase pairs included.
     """
     out: dict[tuple[str, str], list] = {}
-    for orig, spun, count in read_table(table_path):
+    table = read_table(table_path)
+    # phrase pairs of equal length align word by word: "office said" -> "workplace mentioned"
+    # also says office -> workplace and said -> mentioned
+    sourced = [(orig, spun, count, orig) for orig, spun, count in table]
+    for orig, spun, count in table:
+        o_words, s_words = orig.split(" "), spun.split(" ")
+        if len(o_words) > 1 and len(o_words) == len(s_words):
+            for o, s in zip(o_words, s_words, strict=True):
+                if o != s and o.isalpha() and s.isalpha():
+                    sourced.append((o, s, count, orig))
+    for orig, spun, count, row_orig in sourced:
         rows = {(spun, orig)}
         if " " not in orig and " " not in spun:
             tmp: dict[str, dict[str, Entry]] = defaultdict(dict)
@@ -227,8 +238,10 @@ def build_table(table_path: Path) -> list[tuple[str, str, int, str]]:
             key = (s, o)
             if key in out:
                 out[key][2] += count
+                if row_orig not in out[key][3].split("|"):
+                    out[key][3] += "|" + row_orig
             else:
-                out[key] = [s, o, count, orig]
+                out[key] = [s, o, count, row_orig]
     return sorted(tuple(v) for v in out.values())
 
 

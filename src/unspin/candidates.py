@@ -32,6 +32,13 @@ FEATURES = (
     "length_change",  # words(original) - words(spun)
     "spun_freq",  # log10 unigram probability of the rarest spun word
     "orig_freq",  # log10 unigram probability of the rarest original word
+    "table_spun_freq",  # spun_freq for table pairs: common words are rarely spinner output
+    "thes_spun_freq",  # spun_freq for thesaurus-only pairs
+    # document-level: first-pass edit density (0-1) times the candidate's source
+    "doc_table",
+    "doc_rule",
+    "doc_thesaurus",
+    "doc_other",
 )
 N_FEATURES = len(FEATURES)
 _F = {name: i for i, name in enumerate(FEATURES)}
@@ -61,6 +68,7 @@ class Candidate:
     source: str  # table | rule | thesaurus | article | number
     features: list[float]
     origin: Origin | None = None
+    static: tuple[float, ...] = ()  # engine's gains from the position-free features
 
 
 def lm_form(token: Token) -> str:
@@ -101,16 +109,25 @@ def generate(
     max_words: int = 4,
     next_token: list[Token | None] | None = None,
     prev_token: list[Token | None] | None = None,
+    admit: Callable[[list[float]], tuple[float, ...] | None] | None = None,
+    templates: dict[int, tuple | None] | None = None,
 ) -> list[Candidate]:
-    """All candidates for one sentence. ``adjacent[k]``: words k and k+1 touch (no punctuation)."""
+    """All candidates for one sentence. ``adjacent[k]``: words k and k+1 touch (no punctuation).
+
+    ``admit`` sees a candidate's position-free features before it is created and returns the
+    engine's static gains for them, or None to veto the candidate. ``templates`` caches this
+    per lexicon entry.
+    """
     out: list[Candidate] = []
     lows = [lm_form(t) for t in words]
     raw = [t.text.lower().replace("’", "'") for t in words]
     n = len(words)
+    if templates is None:
+        templates = {}
     for i in range(n):
         tok = words[i]
         first = tok.text
-        capitalised = first[:1].isupper() and not tok.sent_start
+        capitalised = float(first[:1].isupper() and not tok.sent_start)
         if _never_spun(tok):
             continue
         for length in range(1, max_words + 1):
@@ -119,16 +136,23 @@ def generate(
                 break
             if length > 1 and (not adjacent[j - 2] or not lexicon.starts_phrase(raw[i])):
                 break
-            quoted = any(words[k].quoted for k in range(i, j))
             origins = lexicon.lookup(" ".join(raw[i:j]))
             if not origins:
                 continue
-            spun_freq = min(unigram(w) for w in lows[i:j])
+            quoted = float(any(words[k].quoted for k in range(i, j)))
             for origin in origins:
-                cand = _lexicon_candidate(i, j, origin, first, quoted, capitalised, length)
-                cand.features[_F["spun_freq"]] = spun_freq
-                cand.features[_F["orig_freq"]] = min(unigram(w) for w in cand.words)
-                out.append(cand)
+                tmpl = templates.get(id(origin), False)
+                if tmpl is False:
+                    tmpl = _template(origin, lows[i:j], unigram, admit)
+                    templates[id(origin)] = tmpl
+                if tmpl is None:
+                    continue
+                feats, orig_words, source, static = tmpl
+                feats = list(feats)
+                feats[_F["quoted"]] = quoted
+                feats[_F["capitalised"]] = capitalised
+                out.append(Candidate(i, j, orig_words, match_case(origin.text, first), source,
+                                     feats, origin, static))
         if tok.kind == "num":
             cand = _number_candidate(words, i, next_token, prev_token)
             if cand:
@@ -145,19 +169,12 @@ def generate(
     return out
 
 
-def _never_spun(tok: Token) -> bool:
-    """Abbreviations, initials and acronyms ("m", "UK", "GM") are not spinner output."""
-    t = tok.text
-    if tok.kind != "word":
-        return False
-    if len(t) == 1:
-        return t not in "aAI"
-    return t.isupper() and len(t) <= 5
-
-
-def _lexicon_candidate(
-    i: int, j: int, origin: Origin, first: str, quoted: bool, capitalised: bool, length: int
-) -> Candidate:
+def _template(
+    origin: Origin,
+    spun_lows: list[str],
+    unigram: Callable[[str], float],
+    admit: Callable[[list[float]], tuple[float, ...] | None] | None,
+) -> tuple[list[float], tuple[str, ...], str, tuple[float, ...]] | None:
     feats = [0.0] * N_FEATURES
     flags = origin.flags
     if "T" in flags:
@@ -173,13 +190,37 @@ def _lexicon_candidate(
     feats[_F["thes_sources"]] = sum(f in flags for f in "MmWY") / 4.0
     feats[_F["first_sense"]] = float("w" in flags or "y" in flags)
     feats[_F["thes_rank"]] = min(origin.rank, 50) / 50.0
-    feats[_F["quoted"]] = float(quoted)
-    feats[_F["capitalised"]] = float(capitalised)
     orig_words = tuple(origin.text.split(" "))
-    feats[_F["length_change"]] = float(len(orig_words) - length)
-    return Candidate(
-        i, j, orig_words, match_case(origin.text, first), source, feats, origin
-    )
+    feats[_F["length_change"]] = float(len(orig_words) - len(spun_lows))
+    spun_freq = min(unigram(w) for w in spun_lows)
+    feats[_F["spun_freq"]] = spun_freq
+    feats[_F["orig_freq"]] = min(unigram(w) for w in orig_words)
+    if source == "table":
+        feats[_F["table_spun_freq"]] = spun_freq
+    elif source == "thesaurus":
+        feats[_F["thes_spun_freq"]] = spun_freq
+    static: tuple[float, ...] = ()
+    if admit is not None:
+        got = admit(feats)
+        if got is None:
+            return None
+        static = got
+    return feats, orig_words, source, static
+
+
+def set_document_features(cand: Candidate, density: float) -> None:
+    name = f"doc_{cand.source}" if cand.source in ("table", "rule", "thesaurus") else "doc_other"
+    cand.features[_F[name]] = density
+
+
+def _never_spun(tok: Token) -> bool:
+    """Abbreviations, initials and acronyms ("m", "UK", "GM") are not spinner output."""
+    t = tok.text
+    if tok.kind != "word":
+        return False
+    if len(t) == 1:
+        return t not in "aAI"
+    return t.isupper() and len(t) <= 5
 
 
 def _number_candidate(

@@ -10,9 +10,10 @@ import json
 import math
 from dataclasses import dataclass, field
 from importlib import resources
+from operator import itemgetter, mul
 from pathlib import Path
 
-from unspin.candidates import FEATURES, Candidate, generate, lm_form
+from unspin.candidates import FEATURES, Candidate, generate, lm_form, set_document_features
 from unspin.decode import Decision, decode_sentence
 from unspin.lexicon import Lexicon
 from unspin.lm import NGramLM
@@ -20,6 +21,11 @@ from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 from unspin.tokenize import Token, tokenize
 
 MAX_CHARS = 20_000_000
+MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data was 12.3
+PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
+# features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
+_POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
+                      "doc_other")
 _ENGLISH_MARKERS = frozenset(
     "the of and to in a is that for on it with as was by at be are from this have has an "
     "not or but his her they their he she we which were said will would been".split()
@@ -50,11 +56,12 @@ class Params:
         }
     )
     bias: float = 0.0
-    # confidence = sigmoid(conf_bias + conf_source[source] + conf_scale * logit(posterior))
+    # confidence = sigmoid(conf_bias + sum(conf_weights[f] * f) over CONFIDENCE_FEATURES)
     conf_bias: float = 0.0
-    conf_scale: float = 1.0
-    conf_source: dict[str, float] = field(default_factory=dict)
+    conf_weights: dict[str, float] = field(default_factory=lambda: {"posterior_logit": 1.0})
     min_confidence: float = 0.5
+    # weights of the first pass, which measures how spun the document is (None: one pass)
+    pass1: dict | None = None
     # document score = sigmoid(doc_bias + doc_density * sum(confidence) per 100 words)
     doc_bias: float = -3.0
     doc_density: float = 1.2
@@ -74,6 +81,64 @@ class Params:
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+CONFIDENCE_SOURCES = ("table", "rule", "article", "number")
+
+
+def confidence_features(d: Decision) -> dict[str, float]:
+    """What the confidence model sees of a decoded edit: its margins and its evidence."""
+    post = min(max(d.posterior, 1e-9), 1 - 1e-9)
+    feats = {
+        "posterior_logit": math.log(post / (1 - post)),
+        "margin_keep": max(min(d.margin_keep, 10.0), -10.0),
+        "margin_alt": min(d.margin_alt, 5.0),
+        "lm_gain": max(min(d.lm_gain, 8.0), -8.0),
+        "prior": d.gain,
+    }
+    for src in CONFIDENCE_SOURCES:
+        feats[f"source_{src}"] = float(d.cand.source == src)
+    for name, value in zip(FEATURES, d.cand.features, strict=True):
+        feats[f"f_{name}"] = value
+    return feats
+
+
+_POSITION_INDEX = tuple(FEATURES.index(f) for f in _POSITION_FEATURES)
+_position_values = itemgetter(*_POSITION_INDEX)
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """One pass's linear edit gain, split into a per-entry static part and the part that
+    depends on the occurrence (quotes, capitals, document density)."""
+
+    lm_weight: float
+    bias: float
+    vec: tuple[float, ...]
+    position_vec: tuple[float, ...]
+    best_position: float  # the largest the position part can be
+
+    @classmethod
+    def of(cls, weights: dict[str, float], bias: float, lm_weight: float) -> _Stage:
+        vec = tuple(weights.get(f, 0.0) for f in FEATURES)
+        pos = tuple(vec[i] for i in _POSITION_INDEX)
+        return cls(lm_weight, bias, vec, pos, sum(max(w, 0.0) for w in pos))
+
+    def static(self, features: list[float]) -> float:
+        total = self.bias + sum(map(mul, self.vec, features))
+        return total - self.position_part(features)
+
+    def position_part(self, features: list[float]) -> float:
+        return sum(map(mul, self.position_vec, _position_values(features)))
+
+
+def _history(lows: list[str], i: int) -> tuple[str | None, str | None]:
+    """(previous word, the word before it) for position ``i`` of a sentence."""
+    if i == 0:
+        return ("<s>", None)
+    if i == 1:
+        return (lows[0], "<s>")
+    return (lows[i - 1], lows[i - 2])
 
 
 def _sigmoid(x: float) -> float:
@@ -102,7 +167,14 @@ class Engine:
         self.lexicon = lexicon or Lexicon(exclude_table_originals=exclude_table_originals)
         self.lm = lm or NGramLM()
         self.params = params or Params.load()
-        self._weight_vec = [self.params.weights.get(f, 0.0) for f in FEATURES]
+        p = self.params
+        # stage 0: the final pass; stage 1: the first pass that measures the document
+        self._stages = [_Stage.of(p.weights, p.bias, p.lm_weight)]
+        if p.pass1:
+            self._stages.append(
+                _Stage.of(p.pass1["weights"], p.pass1["bias"], p.pass1["lm_weight"])
+            )
+        self._templates: dict[int, tuple | None] = {}  # per lexicon entry, see generate()
 
     # ----------------------------------------------------------------- public API
     def check(self, text: str, min_confidence: float | None = None) -> CheckReport:
@@ -134,6 +206,37 @@ class Engine:
     # ------------------------------------------------------------ analysis steps
     def decisions(self, text: str) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:
         """Every edit on the best paths, before the confidence threshold (for calibration)."""
+        prepared, n_words, judgeable, message = self._prepare(text)
+        out: list[tuple[Token, Token, Decision]] = []
+        for sent, lows, cands in prepared:
+            gains = [self._gain(c) for c in cands]
+            for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
+                out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
+        return out, n_words, judgeable, message
+
+    def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
+        """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
+        prepared, _n, _j, _m = self._prepare(text)
+        out = []
+        for sent, lows, cands in prepared:
+            for c in cands:
+                left = lows[max(0, c.i - 2) : c.i]
+                if c.i < 2:
+                    left = ["<s>", *left]
+                right = lows[c.j : c.j + 2]
+                if c.j + 2 > len(lows):
+                    right = [*right, "</s>"]
+                hist = (left[-1] if left else None, left[-2] if len(left) > 1 else None)
+                gain = self.lm.score([*c.words, *right], hist) - self.lm.score(
+                    [*lows[c.i : c.j], *right], hist
+                )
+                out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c, gain))
+        return out
+
+    def _prepare(
+        self, text: str
+    ) -> tuple[list[tuple[_Sentence, list[str], list[Candidate]]], int, bool, str]:
+        """Validate, tokenise, generate candidates and set their document-level features."""
         if not isinstance(text, str):
             raise UnspinInputError("input must be text (str)")
         if len(text) > MAX_CHARS:
@@ -150,9 +253,8 @@ class Engine:
         judgeable, message = self._english(word_tokens)
         if not judgeable:
             return [], n_words, False, message
-        out: list[tuple[Token, Token, Decision]] = []
+        prepared = []
         for sent in self._sentences(tokens):
-            lows = [lm_form(t) for t in sent.words]
             cands = generate(
                 sent.words,
                 sent.adjacent,
@@ -160,43 +262,68 @@ class Engine:
                 self.lm.unigram,
                 next_token=sent.next_token,
                 prev_token=sent.prev_token,
+                admit=self._may_win,
+                templates=self._templates,
             )
-            if not cands:
-                continue
-            gains = [self._gain(c) for c in cands]
-            for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
-                out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
-        return out, n_words, True, ""
+            if cands:
+                lows = [lm_form(t) for t in sent.words]
+                cands = self._prune(lows, cands)
+            if cands:
+                prepared.append((sent, lows, cands))
+        if self.params.pass1:
+            self._set_document_features(prepared, n_words)
+        return prepared, n_words, True, ""
 
-    def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
-        """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
-        tokens = tokenize(text)
-        out = []
-        for sent in self._sentences(tokens):
-            lows = [lm_form(t) for t in sent.words]
-            cands = generate(
-                sent.words, sent.adjacent, self.lexicon, self.lm.unigram,
-                next_token=sent.next_token, prev_token=sent.prev_token,
-            )
+    def _may_win(self, features: list[float]) -> tuple[float, ...] | None:
+        """Static gains of a lexicon entry per stage, or None when its prior is so low that
+        no plausible LM gain could carry it, even in the most favourable position."""
+        statics = tuple(st.static(features) for st in self._stages)
+        best = max(g + st.best_position + st.lm_weight * MAX_LM_GAIN
+                   for g, st in zip(statics, self._stages, strict=True))
+        return statics if best > 0 else None
+
+    def _prune(self, lows: list[str], cands: list[Candidate]) -> list[Candidate]:
+        """Keep candidates that could win given their own LM gain in the spun context, with
+        slack for the context that neighbouring edits may bring."""
+        kept = []
+        spun_scores: dict[tuple[int, int], float] = {}
+        stages = self._stages
+        for c in cands:
+            key = (c.i, c.j)
+            spun = spun_scores.get(key)
+            if spun is None:
+                spun = self.lm.score(lows[c.i : c.j + 2], _history(lows, c.i))
+                spun_scores[key] = spun
+            statics = c.static or tuple(st.static(c.features) for st in stages)
+            # log10 P(original side) <= 0, so the LM gain is at most -spun
+            if max(g + st.best_position - st.lm_weight * spun
+                   for g, st in zip(statics, stages, strict=True)) <= -PRUNE_SLACK:
+                continue
+            gain = self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
+            if max(g + st.best_position + st.lm_weight * gain
+                   for g, st in zip(statics, stages, strict=True)) > -PRUNE_SLACK:
+                kept.append(c)
+        return kept
+
+    def _set_document_features(self, prepared: list, n_words: int) -> None:
+        """The spinner is consistent within a document: once a first pass finds many swaps,
+        every spinner pair in the document becomes likelier. ``doc_*`` features carry the
+        first pass's edit density (edits per 10 words, capped at 1) to the second pass."""
+        first = self._stages[1]
+        edits = 0
+        for _sent, lows, cands in prepared:
+            gains = [self._gain(c, 1) for c in cands]
+            edits += sum(d.posterior >= 0.5 for d in decode_sentence(self.lm, lows, cands,
+                                                                      gains, first.lm_weight))
+        density = min(1.0, 10.0 * edits / max(n_words, 1))
+        for _sent, _lows, cands in prepared:
             for c in cands:
-                left = lows[max(0, c.i - 2) : c.i]
-                if c.i < 2:
-                    left = ["<s>", *left] if c.i < 2 else left
-                right = lows[c.j : c.j + 2]
-                if c.j + 2 > len(lows):
-                    right = [*right, "</s>"]
-                hist = (left[-1] if left else None, left[-2] if len(left) > 1 else None)
-                gain = self.lm.score([*c.words, *right], hist) - self.lm.score(
-                    [*lows[c.i : c.j], *right], hist
-                )
-                out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c, gain))
-        return out
+                set_document_features(c, density)
 
     def confidence(self, d: Decision) -> float:
         p = self.params
-        post = min(max(d.posterior, 1e-12), 1 - 1e-12)
-        src = p.conf_source.get(d.cand.source, 0.0)
-        return _sigmoid(p.conf_bias + src + p.conf_scale * math.log(post / (1 - post)))
+        feats = confidence_features(d)
+        return _sigmoid(p.conf_bias + sum(p.conf_weights.get(k, 0.0) * v for k, v in feats.items()))
 
     def _analyse(
         self, text: str, min_confidence: float | None
@@ -233,9 +360,11 @@ class Engine:
             )
         return edits, n_words, judgeable, message
 
-    def _gain(self, c: Candidate) -> float:
-        return self.params.bias + sum(w * f for w, f in zip(self._weight_vec, c.features,
-                                                             strict=True))
+    def _gain(self, c: Candidate, stage: int = 0) -> float:
+        st = self._stages[stage]
+        if c.static:
+            return c.static[stage] + st.position_part(c.features)
+        return st.static(c.features) + st.position_part(c.features)
 
     def _english(self, words: list[Token]) -> tuple[bool, str]:
         alpha = [

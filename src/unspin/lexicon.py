@@ -54,9 +54,9 @@ class Lexicon:
             for line in tpath.read_text(encoding="utf-8").splitlines():
                 if line.startswith("#") or line.startswith("spun\t"):
                     continue
-                spun, orig, count, table_orig = line.split("\t")
-                if table_orig in excluded:
-                    continue
+                spun, orig, count, table_origs = line.split("\t")
+                if excluded and all(t in excluded for t in table_origs.split("|")):
+                    continue  # every table row behind this pair is held out
                 self._table.setdefault(spun, {})[orig] = int(count)
         self._parsed: dict[str, tuple[Origin, ...]] = {}
         self._first_words = {k.split(" ", 1)[0] for k in self._raw if " " in k}

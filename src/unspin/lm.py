@@ -19,6 +19,7 @@ from pathlib import Path
 OOV_LOG10 = -7.0
 _LOGMATH_TO_LOG10 = 4.3427276862669e-05  # pocketsphinx scores are log base 1.0001
 _OOV_SCORE = -536870912  # what pocketsphinx returns for a word it does not know
+_CACHE_LIMIT = 2_000_000  # cached trigram scores (~300 MB at most); cleared when full
 
 
 def default_model_path() -> Path:
@@ -45,6 +46,8 @@ class NGramLM:
         self._prob = self._model.prob
         self._known: dict[str, bool] = {}
         self._unigram: dict[str, float] = {}
+        # the lattice asks for the same trigrams many times (beam states, margins, two passes)
+        self._cache: dict[tuple[str, str | None, str | None], float] = {}
 
     def knows(self, word: str) -> bool:
         k = self._known.get(word)
@@ -62,13 +65,22 @@ class NGramLM:
 
     def cond(self, word: str, h2: str | None, h1: str | None) -> float:
         """log10 P(word | h2 h1); ``None`` or unknown history words shorten the history."""
+        key = (word, h2, h1)
+        v = self._cache.get(key)
+        if v is not None:
+            return v
         if not self.knows(word):
-            return OOV_LOG10
-        if h1 is None:
-            return self._prob([word]) * _LOGMATH_TO_LOG10
-        if h2 is None:
-            return self._prob([word, h1]) * _LOGMATH_TO_LOG10
-        return self._prob([word, h1, h2]) * _LOGMATH_TO_LOG10
+            v = OOV_LOG10
+        elif h1 is None:
+            v = self._prob([word]) * _LOGMATH_TO_LOG10
+        elif h2 is None:
+            v = self._prob([word, h1]) * _LOGMATH_TO_LOG10
+        else:
+            v = self._prob([word, h1, h2]) * _LOGMATH_TO_LOG10
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = v
+        return v
 
     def score(self, words: list[str], left: tuple[str | None, str | None] = ("<s>", None)) -> float:
         """Sum of log10 P over ``words`` given two words of left context (oldest first)."""
