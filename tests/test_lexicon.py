@@ -27,7 +27,8 @@ def test_held_out_table_originals_are_dropped(tmp_path):
     table = tmp_path / "table.tsv"
     table.write_text(
         "spun\toriginal\tcount\ttable_original\n"
-        "mentioned\tsaid\t13\tsaid\nmentions\tsays\t13\tsaid\nnation\tcountry\t3\tcountry\n",
+        "mentioned\tsaid\t13\tsaid\nmentions\tsays\t13\tsaid\nnation\tcountry\t3\tcountry\n"
+        "workplace\toffice\t1\toffice said|office\n",
         encoding="utf-8",
     )
     full = Lexicon(lexfile, table)
@@ -36,3 +37,7 @@ def test_held_out_table_originals_are_dropped(tmp_path):
     assert {o.text for o in held.lookup("mentioned")} == {"noted"}
     assert held.lookup("mentions") == ()
     assert {o.text for o in held.lookup("nation")} == {"country"}
+    # a pair backed by several table rows is dropped only when all of them are held out
+    assert {o.text for o in held.lookup("workplace")} == {"office"}
+    both = Lexicon(lexfile, table, exclude_table_originals=frozenset({"office said", "office"}))
+    assert both.lookup("workplace") == ()

@@ -39,6 +39,7 @@ FEATURES = (
     "doc_rule",
     "doc_thesaurus",
     "doc_other",
+    "doc_pair",  # the same spun phrase -> original wins (in isolation) elsewhere in the document
 )
 N_FEATURES = len(FEATURES)
 _F = {name: i for i, name in enumerate(FEATURES)}
@@ -111,12 +112,14 @@ def generate(
     prev_token: list[Token | None] | None = None,
     admit: Callable[[list[float]], tuple[float, ...] | None] | None = None,
     templates: dict[int, tuple | None] | None = None,
+    span_filter: Callable[[int, int], Callable[[tuple[float, ...]], bool]] | None = None,
 ) -> list[Candidate]:
     """All candidates for one sentence. ``adjacent[k]``: words k and k+1 touch (no punctuation).
 
     ``admit`` sees a candidate's position-free features before it is created and returns the
     engine's static gains for them, or None to veto the candidate. ``templates`` caches this
-    per lexicon entry.
+    per lexicon entry. ``span_filter(i, j)`` returns a test of those static gains for one
+    span, so hopeless entries are skipped before a candidate is built.
     """
     out: list[Candidate] = []
     lows = [lm_form(t) for t in words]
@@ -140,6 +143,7 @@ def generate(
             if not origins:
                 continue
             quoted = float(any(words[k].quoted for k in range(i, j)))
+            passes = span_filter(i, j) if span_filter is not None else None
             for origin in origins:
                 tmpl = templates.get(id(origin), False)
                 if tmpl is False:
@@ -148,6 +152,8 @@ def generate(
                 if tmpl is None:
                     continue
                 feats, orig_words, source, static = tmpl
+                if passes is not None and not passes(static):
+                    continue
                 feats = list(feats)
                 feats[_F["quoted"]] = quoted
                 feats[_F["capitalised"]] = capitalised

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import itemgetter, mul
@@ -25,7 +26,8 @@ MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data w
 PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
 # features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
 _POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
-                      "doc_other")
+                      "doc_other", "doc_pair")
+_DOC_PAIR = FEATURES.index("doc_pair")
 _ENGLISH_MARKERS = frozenset(
     "the of and to in a is that for on it with as was by at be are from this have has an "
     "not or but his her they their he she we which were said will would been".split()
@@ -254,7 +256,10 @@ class Engine:
         if not judgeable:
             return [], n_words, False, message
         prepared = []
+        spun_positions = 0
+        winners: dict[int, int] = {}
         for sent in self._sentences(tokens):
+            lows = [lm_form(t) for t in sent.words]
             cands = generate(
                 sent.words,
                 sent.adjacent,
@@ -264,14 +269,30 @@ class Engine:
                 prev_token=sent.prev_token,
                 admit=self._may_win,
                 templates=self._templates,
+                span_filter=self._span_filter(lows, spun_scores := {}),
             )
             if cands:
-                lows = [lm_form(t) for t in sent.words]
-                cands = self._prune(lows, cands)
+                cands, first_pass_edits = self._prune(lows, cands, spun_scores, winners)
+                spun_positions += first_pass_edits
             if cands:
                 prepared.append((sent, lows, cands))
         if self.params.pass1:
-            self._set_document_features(prepared, n_words)
+            # The spinner is consistent within a document: where the first-pass model finds
+            # many swaps, every spinner pair of the document is likelier. ``doc_*`` features
+            # carry that density (isolated first-pass edits per 10 words, capped at 1).
+            # The spinner is also deterministic: an entry that wins elsewhere in the document
+            # is likely right here too (``doc_pair``).
+            density = min(1.0, 10.0 * spun_positions / max(n_words, 1))
+            for _sent, _lows, cands in prepared:
+                for c in cands:
+                    set_document_features(c, density)
+                    if c.origin is not None:
+                        others = winners.get(id(c.origin), 0) + min(c.features[_DOC_PAIR], 0.0)
+                        c.features[_DOC_PAIR] = float(others >= 1)
+        else:
+            for _sent, _lows, cands in prepared:
+                for c in cands:
+                    c.features[_DOC_PAIR] = 0.0
         return prepared, n_words, True, ""
 
     def _may_win(self, features: list[float]) -> tuple[float, ...] | None:
@@ -282,12 +303,38 @@ class Engine:
                    for g, st in zip(statics, self._stages, strict=True))
         return statics if best > 0 else None
 
-    def _prune(self, lows: list[str], cands: list[Candidate]) -> list[Candidate]:
-        """Keep candidates that could win given their own LM gain in the spun context, with
-        slack for the context that neighbouring edits may bring."""
-        kept = []
-        spun_scores: dict[tuple[int, int], float] = {}
+    def _span_filter(
+        self, lows: list[str], spun_scores: dict[tuple[int, int], float]
+    ) -> Callable[[int, int], Callable[[tuple[float, ...]], bool]]:
+        """Per span: a test that an entry's static gains leave it any chance. The LM gain of
+        an edit is at most -log10 P(spun words and the two after them), as P <= 1."""
         stages = self._stages
+
+        def for_span(i: int, j: int) -> Callable[[tuple[float, ...]], bool]:
+            spun = self.lm.score(lows[i : j + 2], _history(lows, i))
+            spun_scores[(i, j)] = spun
+            need = [-PRUNE_SLACK + st.lm_weight * spun - st.best_position for st in stages]
+            if len(need) == 1:
+                return lambda statics: statics[0] > need[0]
+            return lambda statics: statics[0] > need[0] or statics[1] > need[1]
+
+        return for_span
+
+    def _prune(
+        self,
+        lows: list[str],
+        cands: list[Candidate],
+        spun_scores: dict[tuple[int, int], float],
+        winners: dict[int, int],
+    ) -> tuple[list[Candidate], int]:
+        """Keep candidates that could win given their own LM gain in the spun context, with
+        slack for the context that neighbouring edits may bring. Also count the positions
+        where the first-pass model would edit in isolation (the document's spin density), and
+        per lexicon entry, how often it wins in isolation (``winners``)."""
+        kept = []
+        stages = self._stages
+        first = stages[-1]
+        first_pass_starts: set[int] = set()
         for c in cands:
             key = (c.i, c.j)
             spun = spun_scores.get(key)
@@ -295,30 +342,16 @@ class Engine:
                 spun = self.lm.score(lows[c.i : c.j + 2], _history(lows, c.i))
                 spun_scores[key] = spun
             statics = c.static or tuple(st.static(c.features) for st in stages)
-            # log10 P(original side) <= 0, so the LM gain is at most -spun
-            if max(g + st.best_position - st.lm_weight * spun
-                   for g, st in zip(statics, stages, strict=True)) <= -PRUNE_SLACK:
-                continue
             gain = self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
             if max(g + st.best_position + st.lm_weight * gain
                    for g, st in zip(statics, stages, strict=True)) > -PRUNE_SLACK:
                 kept.append(c)
-        return kept
-
-    def _set_document_features(self, prepared: list, n_words: int) -> None:
-        """The spinner is consistent within a document: once a first pass finds many swaps,
-        every spinner pair in the document becomes likelier. ``doc_*`` features carry the
-        first pass's edit density (edits per 10 words, capped at 1) to the second pass."""
-        first = self._stages[1]
-        edits = 0
-        for _sent, lows, cands in prepared:
-            gains = [self._gain(c, 1) for c in cands]
-            edits += sum(d.posterior >= 0.5 for d in decode_sentence(self.lm, lows, cands,
-                                                                      gains, first.lm_weight))
-        density = min(1.0, 10.0 * edits / max(n_words, 1))
-        for _sent, _lows, cands in prepared:
-            for c in cands:
-                set_document_features(c, density)
+                if statics[-1] + first.position_part(c.features) + first.lm_weight * gain > 0:
+                    first_pass_starts.add(c.i)
+                    if c.origin is not None:
+                        winners[id(c.origin)] = winners.get(id(c.origin), 0) + 1
+                        c.features[_DOC_PAIR] = -1.0  # marks a winner until features are set
+        return kept, len(first_pass_starts)
 
     def confidence(self, d: Decision) -> float:
         p = self.params
