@@ -271,7 +271,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--table", type=Path, default=DEFAULT_TABLE)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--per-key", type=int, default=8)
+    ap.add_argument("--per-key", type=int, default=5)
     ap.add_argument("--min-orig-log10", type=float, default=-5.6)
     args = ap.parse_args()
     lex = build(args.per_key, args.min_orig_log10)

@@ -65,11 +65,18 @@ class Candidate:
     i: int  # first word index in the sentence
     j: int  # one past the last word index
     words: tuple[str, ...]  # original, lower case, language-model form
-    text: str  # original with the spun span's capitalisation
+    spelled: str  # original as written in the lexicon (or by a rule)
+    spun_first: str  # first spun word, whose capitalisation the original takes
     source: str  # table | rule | thesaurus | article | number
     features: list[float]
     origin: Origin | None = None
     static: tuple[float, ...] = ()  # engine's gains from the position-free features
+    isolated_lm_gain: float = 0.0  # log10 gain against the spun words, in the spun context
+
+    @property
+    def text(self) -> str:
+        """The original with the spun span's capitalisation (computed only when needed)."""
+        return match_case(self.spelled, self.spun_first)
 
 
 def lm_form(token: Token) -> str:
@@ -112,13 +119,13 @@ def generate(
     prev_token: list[Token | None] | None = None,
     admit: Callable[[list[float]], tuple[float, ...] | None] | None = None,
     templates: dict[int, tuple | None] | None = None,
-    span_filter: Callable[[int, int], Callable[[tuple[float, ...]], bool]] | None = None,
+    span_filter: Callable[[int, int], Callable[[tuple[float, ...], str], bool]] | None = None,
 ) -> list[Candidate]:
     """All candidates for one sentence. ``adjacent[k]``: words k and k+1 touch (no punctuation).
 
     ``admit`` sees a candidate's position-free features before it is created and returns the
     engine's static gains for them, or None to veto the candidate. ``templates`` caches this
-    per lexicon entry. ``span_filter(i, j)`` returns a test of those static gains for one
+    per lexicon entry. ``span_filter(i, j)`` returns a test of (static gains, source) for one
     span, so hopeless entries are skipped before a candidate is built.
     """
     out: list[Candidate] = []
@@ -152,13 +159,13 @@ def generate(
                 if tmpl is None:
                     continue
                 feats, orig_words, source, static = tmpl
-                if passes is not None and not passes(static):
+                if passes is not None and not passes(static, source):
                     continue
                 feats = list(feats)
                 feats[_F["quoted"]] = quoted
                 feats[_F["capitalised"]] = capitalised
-                out.append(Candidate(i, j, orig_words, match_case(origin.text, first), source,
-                                     feats, origin, static))
+                out.append(Candidate(i, j, orig_words, origin.text, first, source, feats,
+                                     origin, static))
         if tok.kind == "num":
             cand = _number_candidate(words, i, next_token, prev_token)
             if cand:
@@ -171,7 +178,7 @@ def generate(
             feats = [0.0] * N_FEATURES
             feats[_F["article"]] = 1.0
             feats[_F["quoted"]] = float(tok.quoted)
-            out.append(Candidate(i, i + 1, (other,), match_case(other, first), "article", feats))
+            out.append(Candidate(i, i + 1, (other,), other, first, "article", feats))
     return out
 
 
@@ -255,4 +262,4 @@ def _number_candidate(
     feats[_F["number"]] = 1.0
     feats[_F["quoted"]] = float(tok.quoted)
     word = NUMBER_WORDS[int(tok.text)]
-    return Candidate(i, i + 1, (word,), match_case(word, tok.text), "number", feats)
+    return Candidate(i, i + 1, (word,), word, tok.text, "number", feats)

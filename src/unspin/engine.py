@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import itemgetter, mul
@@ -255,11 +254,29 @@ class Engine:
         judgeable, message = self._english(word_tokens)
         if not judgeable:
             return [], n_words, False, message
+        sentences = [(sent, [lm_form(t) for t in sent.words]) for sent in self._sentences(tokens)]
+        density, winners = 0.0, {}
+        if self.params.pass1:
+            density, winners = self._measure_document(sentences, n_words)
+        final = self._stages[0]
+        doc_weights = {src: final.vec[FEATURES.index(f"doc_{src}")]
+                       for src in ("table", "rule", "thesaurus", "other")}
+        best_pair = max(final.vec[_DOC_PAIR], 0.0)
         prepared = []
-        spun_positions = 0
-        winners: dict[int, int] = {}
-        for sent in self._sentences(tokens):
-            lows = [lm_form(t) for t in sent.words]
+        for k, (sent, lows) in enumerate(sentences):
+            spun_scores: dict[tuple[int, int], float] = {}
+
+            def span_filter(i: int, j: int, lows=lows, spun_scores=spun_scores):
+                spun = self.lm.score(lows[i : j + 2], _history(lows, i))
+                spun_scores[(i, j)] = spun
+                need = -PRUNE_SLACK + final.lm_weight * spun - best_pair
+
+                def passes(static: tuple[float, ...], source: str) -> bool:
+                    doc = doc_weights.get(source, doc_weights["other"]) * density
+                    return static[0] + doc > need
+
+                return passes
+
             cands = generate(
                 sent.words,
                 sent.adjacent,
@@ -269,30 +286,20 @@ class Engine:
                 prev_token=sent.prev_token,
                 admit=self._may_win,
                 templates=self._templates,
-                span_filter=self._span_filter(lows, spun_scores := {}),
+                span_filter=span_filter,
             )
-            if cands:
-                cands, first_pass_edits = self._prune(lows, cands, spun_scores, winners)
-                spun_positions += first_pass_edits
-            if cands:
-                prepared.append((sent, lows, cands))
-        if self.params.pass1:
-            # The spinner is consistent within a document: where the first-pass model finds
-            # many swaps, every spinner pair of the document is likelier. ``doc_*`` features
-            # carry that density (isolated first-pass edits per 10 words, capped at 1).
-            # The spinner is also deterministic: an entry that wins elsewhere in the document
-            # is likely right here too (``doc_pair``).
-            density = min(1.0, 10.0 * spun_positions / max(n_words, 1))
-            for _sent, _lows, cands in prepared:
-                for c in cands:
+            kept = []
+            for c in cands:
+                if self.params.pass1:
                     set_document_features(c, density)
-                    if c.origin is not None:
-                        others = winners.get(id(c.origin), 0) + min(c.features[_DOC_PAIR], 0.0)
-                        c.features[_DOC_PAIR] = float(others >= 1)
-        else:
-            for _sent, _lows, cands in prepared:
-                for c in cands:
-                    c.features[_DOC_PAIR] = 0.0
+                    places = winners.get(id(c.origin), ()) if c.origin is not None else ()
+                    c.features[_DOC_PAIR] = float(len(places) - ((k, c.i) in places) >= 1)
+                gain = self._isolated_lm_gain(c, lows, spun_scores)
+                if self._gain(c) + final.lm_weight * gain > -PRUNE_SLACK:
+                    c.isolated_lm_gain = gain
+                    kept.append(c)
+            if kept:
+                prepared.append((sent, lows, kept))
         return prepared, n_words, True, ""
 
     def _may_win(self, features: list[float]) -> tuple[float, ...] | None:
@@ -303,55 +310,55 @@ class Engine:
                    for g, st in zip(statics, self._stages, strict=True))
         return statics if best > 0 else None
 
-    def _span_filter(
-        self, lows: list[str], spun_scores: dict[tuple[int, int], float]
-    ) -> Callable[[int, int], Callable[[tuple[float, ...]], bool]]:
-        """Per span: a test that an entry's static gains leave it any chance. The LM gain of
-        an edit is at most -log10 P(spun words and the two after them), as P <= 1."""
-        stages = self._stages
+    def _isolated_lm_gain(
+        self, c: Candidate, lows: list[str], spun_scores: dict[tuple[int, int], float]
+    ) -> float:
+        """log10 gain of a candidate against the spun words, both in the spun context."""
+        hist = _history(lows, c.i)
+        spun = spun_scores.get((c.i, c.j))
+        if spun is None:
+            spun = self.lm.score(lows[c.i : c.j + 2], hist)
+            spun_scores[(c.i, c.j)] = spun
+        return self.lm.score([*c.words, *lows[c.j : c.j + 2]], hist) - spun
 
-        def for_span(i: int, j: int) -> Callable[[tuple[float, ...]], bool]:
-            spun = self.lm.score(lows[i : j + 2], _history(lows, i))
-            spun_scores[(i, j)] = spun
-            need = [-PRUNE_SLACK + st.lm_weight * spun - st.best_position for st in stages]
-            if len(need) == 1:
-                return lambda statics: statics[0] > need[0]
-            return lambda statics: statics[0] > need[0] or statics[1] > need[1]
+    def _measure_document(
+        self, sentences: list[tuple[_Sentence, list[str]]], n_words: int
+    ) -> tuple[float, dict[int, set[tuple[int, int]]]]:
+        """The spinner is consistent within a document: where the first-pass model finds many
+        swaps in isolation, every spinner pair of the document is likelier (``doc_*``
+        features: isolated first-pass edits per 10 words, capped at 1). It is also
+        deterministic: an entry that wins elsewhere in the document is likely right here too
+        (``doc_pair``). Returns the density and, per lexicon entry, the (sentence, word)
+        places where it wins in isolation."""
+        first = self._stages[1]
+        starts = 0
+        wins: dict[int, set[tuple[int, int]]] = {}
+        for k, (sent, lows) in enumerate(sentences):
+            spun_scores: dict[tuple[int, int], float] = {}
 
-        return for_span
+            def span_filter(i: int, j: int, lows=lows, spun_scores=spun_scores):
+                spun = self.lm.score(lows[i : j + 2], _history(lows, i))
+                spun_scores[(i, j)] = spun
+                need = first.lm_weight * spun - first.best_position
+                return lambda static, _source: static[1] > need
 
-    def _prune(
-        self,
-        lows: list[str],
-        cands: list[Candidate],
-        spun_scores: dict[tuple[int, int], float],
-        winners: dict[int, int],
-    ) -> tuple[list[Candidate], int]:
-        """Keep candidates that could win given their own LM gain in the spun context, with
-        slack for the context that neighbouring edits may bring. Also count the positions
-        where the first-pass model would edit in isolation (the document's spin density), and
-        per lexicon entry, how often it wins in isolation (``winners``)."""
-        kept = []
-        stages = self._stages
-        first = stages[-1]
-        first_pass_starts: set[int] = set()
-        for c in cands:
-            key = (c.i, c.j)
-            spun = spun_scores.get(key)
-            if spun is None:
-                spun = self.lm.score(lows[c.i : c.j + 2], _history(lows, c.i))
-                spun_scores[key] = spun
-            statics = c.static or tuple(st.static(c.features) for st in stages)
-            gain = self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
-            if max(g + st.best_position + st.lm_weight * gain
-                   for g, st in zip(statics, stages, strict=True)) > -PRUNE_SLACK:
-                kept.append(c)
-                if statics[-1] + first.position_part(c.features) + first.lm_weight * gain > 0:
-                    first_pass_starts.add(c.i)
+            cands = generate(
+                sent.words, sent.adjacent, self.lexicon, self.lm.unigram,
+                next_token=sent.next_token, prev_token=sent.prev_token,
+                admit=self._may_win, templates=self._templates, span_filter=span_filter,
+            )
+            won_starts = set()
+            for c in cands:
+                total = self._gain(c, 1) + first.lm_weight * self._isolated_lm_gain(
+                    c, lows, spun_scores
+                )
+                if total > 0:
+                    won_starts.add(c.i)
                     if c.origin is not None:
-                        winners[id(c.origin)] = winners.get(id(c.origin), 0) + 1
-                        c.features[_DOC_PAIR] = -1.0  # marks a winner until features are set
-        return kept, len(first_pass_starts)
+                        wins.setdefault(id(c.origin), set()).add((k, c.i))
+            starts += len(won_starts)
+        density = min(1.0, 10.0 * starts / max(n_words, 1))
+        return density, wins
 
     def confidence(self, d: Decision) -> float:
         p = self.params
