@@ -112,3 +112,12 @@ def test_batch_api_matches_single_calls():
     batch = unspin.restore_many(texts)
     assert [b.restored for b in batch] == [unspin.restore(t).restored for t in texts]
     assert len(unspin.check_many(texts)) == 2
+
+
+def test_long_unpunctuated_input_is_decoded_in_pieces(engine):
+    text = "the supply mentioned that no less than ten individuals were there and " * 300
+    r = engine.restore(text)
+    assert r.words == 3600
+    assert len(r.edits) > 300
+    for e in r.edits[:50]:
+        assert text[e.start : e.end] == e.spun

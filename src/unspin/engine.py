@@ -23,6 +23,7 @@ from unspin.tokenize import Token, tokenize
 MAX_CHARS = 20_000_000
 MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data was 12.3
 PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
+MAX_SENTENCE_WORDS = 120  # longer runs of words are decoded in pieces
 # features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
 _POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
                       "doc_other", "doc_pair")
@@ -442,6 +443,14 @@ class Engine:
                 sent = t.sent
             if t.is_word:
                 current.append(k)
+                # unpunctuated text must not make one huge lattice: cut at a clause
+                # boundary when there is one near the limit, else hard at the limit
+                if len(current) >= MAX_SENTENCE_WORDS or (
+                    len(current) >= MAX_SENTENCE_WORDS // 2
+                    and k + 1 < len(tokens)
+                    and tokens[k + 1].text in ",;:"
+                ):
+                    flush()
         flush()
         return out
 
