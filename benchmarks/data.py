@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.spinner import SpunDoc, Swap, TableRow
+from unspin.engine import apply_edits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,20 +116,9 @@ def load_seed() -> SeedDoc | None:
             Swap(s.start, s.end, s.spun, s.spun if i in keep else s.original, s.kind)
             for i, s in enumerate(swaps)
         ]
-        originals.append(_apply(spun, variant))
+        originals.append(apply_edits(spun, variant))
     unscored = [spans[n] for n in sorted(SEED_UNSCORED) if n in spans]
     return SeedDoc(spun, originals[0], swaps, paragraphs, unscored, originals)
-
-
-def _apply(text: str, swaps: Sequence[Swap]) -> str:
-    out: list[str] = []
-    pos = 0
-    for s in sorted(swaps, key=lambda s: s.start):
-        out.append(text[pos : s.start])
-        out.append(s.original)
-        pos = s.end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
 
+from unspin.engine import apply_edits
+
 # --------------------------------------------------------------------------------------------
 # data types
 
@@ -81,14 +83,7 @@ class SpunDoc:
 
 
 def apply_swaps(text: str, swaps: Iterable[Swap]) -> str:
-    out: list[str] = []
-    pos = 0
-    for s in sorted(swaps, key=lambda s: s.start):
-        out.append(text[pos : s.start])
-        out.append(s.original)
-        pos = s.end
-    out.append(text[pos:])
-    return "".join(out)
+    return apply_edits(text, swaps)
 
 
 class SensesSource(Protocol):

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import itemgetter, mul
 from pathlib import Path
+from typing import Protocol
 
 from unspin.candidates import FEATURES, Candidate, generate, lm_form, set_document_features
 from unspin.decode import Decision, decode_sentence
@@ -473,8 +475,15 @@ class Engine:
         return "no sign of spinning"
 
 
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """Replace each edit's span by its original; edits must not overlap."""
+class _Span(Protocol):
+    start: int
+    end: int
+    original: str
+
+
+def apply_edits(text: str, edits: Iterable[_Span]) -> str:
+    """Replace each edit's span (anything with start, end, original) by its original;
+    an edit that overlaps an earlier one is skipped."""
     parts: list[str] = []
     pos = 0
     for e in sorted(edits, key=lambda e: e.start):

@@ -42,14 +42,7 @@ class CheckReport:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "score": self.score,
-            "verdict": self.verdict,
-            "judgeable": self.judgeable,
-            "message": self.message,
-            "words": self.words,
-            "edits": [e.to_dict() for e in self.edits],
-        }
+        return _report_dict(self)
 
 
 @dataclass
@@ -66,12 +59,15 @@ class Restoration:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "restored": self.restored,
-            "score": self.score,
-            "verdict": self.verdict,
-            "judgeable": self.judgeable,
-            "message": self.message,
-            "words": self.words,
-            "edits": [e.to_dict() for e in self.edits],
-        }
+        return {"restored": self.restored, **_report_dict(self)}
+
+
+def _report_dict(r: CheckReport | Restoration) -> dict[str, Any]:
+    return {
+        "score": r.score,
+        "verdict": r.verdict,
+        "judgeable": r.judgeable,
+        "message": r.message,
+        "words": r.words,
+        "edits": [e.to_dict() for e in r.edits],
+    }
