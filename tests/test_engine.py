@@ -121,3 +121,17 @@ def test_long_unpunctuated_input_is_decoded_in_pieces(engine):
     assert len(r.edits) > 300
     for e in r.edits[:50]:
         assert text[e.start : e.end] == e.spun
+
+
+def test_article_agrees_with_the_restored_word():
+    from unspin.engine import agree_article
+
+    text = "They issued an announcement and a assertion."
+    start = text.index("announcement")
+    assert agree_article(text, start, "statement") == (text.index("an "), "a statement")
+    assert agree_article(text, start, "account") == (start, "account")
+    start = text.index("assertion")
+    assert agree_article(text, start, "opinion") == (text.index("a assertion"), "an opinion")
+    # an article that belongs to the previous edit is left alone
+    assert agree_article(text, start, "opinion", floor=start - 1) == (start, "opinion")
+    assert agree_article("An idea", 3, "plan") == (0, "A plan")

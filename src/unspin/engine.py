@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -15,7 +16,15 @@ from operator import itemgetter, mul
 from pathlib import Path
 from typing import Protocol
 
-from unspin.candidates import FEATURES, Candidate, generate, lm_form, set_document_features
+from unspin.candidates import (
+    FEATURES,
+    Candidate,
+    generate,
+    lm_form,
+    match_case,
+    set_document_features,
+    starts_with_vowel_sound,
+)
 from unspin.decode import Decision, decode_sentence
 from unspin.lexicon import Lexicon
 from unspin.lm import NGramLM
@@ -23,6 +32,7 @@ from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 from unspin.tokenize import Token, tokenize
 
 MAX_CHARS = 20_000_000
+_ARTICLE_BEFORE = re.compile(r"\b(an?|An?|AN?)(\s+)$")
 MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data was 12.3
 PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
 MAX_SENTENCE_WORDS = 120  # longer runs of words are decoded in pieces
@@ -391,12 +401,14 @@ class Engine:
                     evidence["table_count"] = c.origin.count
             if first.quoted:
                 evidence["quoted"] = True
+            floor = edits[-1].end if edits else 0
+            start, original = agree_article(text, first.start, c.text, floor)
             edits.append(
                 Edit(
-                    start=first.start,
+                    start=start,
                     end=last.end,
-                    spun=text[first.start : last.end],
-                    original=c.text,
+                    spun=text[start : last.end],
+                    original=original,
                     confidence=round(conf, 4),
                     evidence=evidence,
                 )
@@ -473,6 +485,18 @@ class Engine:
         if score >= 0.2:
             return "probably not spun"
         return "no sign of spinning"
+
+
+def agree_article(text: str, start: int, original: str, floor: int = 0) -> tuple[int, str]:
+    """Extend an edit at ``start`` over a preceding a/an that disagrees with the restored
+    wording ("an announcement" -> "a statement"); ``floor``: where the previous edit ended."""
+    article = _ARTICLE_BEFORE.search(text, max(floor, start - 6), start)
+    if article is None:
+        return start, original
+    wanted = "an" if starts_with_vowel_sound(original) else "a"
+    if article.group(1).lower() == wanted:
+        return start, original
+    return article.start(), match_case(wanted, article.group(1)) + article.group(2) + original
 
 
 class _Span(Protocol):
