@@ -40,9 +40,12 @@ FEATURES = (
     "doc_thesaurus",
     "doc_other",
     "doc_pair",  # the same spun phrase -> original wins (in isolation) elsewhere in the document
+    "orig_in_doc",  # the original itself occurs in the document outside quotes
 )
 N_FEATURES = len(FEATURES)
 _F = {name: i for i, name in enumerate(FEATURES)}
+_QUOTED = _F["quoted"]
+_CAPITALISED = _F["capitalised"]
 
 NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -109,7 +112,19 @@ def starts_with_vowel_sound(word: str) -> bool:
     return w[:1] in "aeiou"
 
 
-def generate(
+@dataclass(slots=True)
+class Span:
+    """A spun phrase found in the lexicon, with the entries that may explain it."""
+
+    i: int
+    j: int
+    first: str  # first spun word as written
+    quoted: float
+    capitalised: float
+    entries: list[tuple[Origin, tuple]]  # (lexicon entry, its template)
+
+
+def find_spans(
     words: list[Token],
     adjacent: list[bool],
     lexicon: Lexicon,
@@ -119,16 +134,16 @@ def generate(
     prev_token: list[Token | None] | None = None,
     admit: Callable[[list[float]], tuple[float, ...] | None] | None = None,
     templates: dict[int, tuple | None] | None = None,
-    span_filter: Callable[[int, int], Callable[[tuple[float, ...], str], bool]] | None = None,
-) -> list[Candidate]:
-    """All candidates for one sentence. ``adjacent[k]``: words k and k+1 touch (no punctuation).
+) -> tuple[list[Span], list[Candidate]]:
+    """Look up every span of 1-``max_words`` words of one sentence; also apply the rules.
 
-    ``admit`` sees a candidate's position-free features before it is created and returns the
-    engine's static gains for them, or None to veto the candidate. ``templates`` caches this
-    per lexicon entry. ``span_filter(i, j)`` returns a test of (static gains, source) for one
-    span, so hopeless entries are skipped before a candidate is built.
+    ``adjacent[k]``: words k and k+1 touch (no punctuation between them). ``admit`` sees an
+    entry's position-free features and returns the engine's static gains for them, or None to
+    veto the entry; ``templates`` caches that per lexicon entry. Returns the spans and the rule
+    candidates (a/an repair, digits spelled out).
     """
-    out: list[Candidate] = []
+    spans: list[Span] = []
+    rules: list[Candidate] = []
     lows = [lm_form(t) for t in words]
     raw = [t.text.lower().replace("’", "'") for t in words]
     n = len(words)
@@ -137,9 +152,9 @@ def generate(
     for i in range(n):
         tok = words[i]
         first = tok.text
-        capitalised = float(first[:1].isupper() and not tok.sent_start)
         if _never_spun(tok):
             continue
+        capitalised = float(first[:1].isupper() and not tok.sent_start)
         for length in range(1, max_words + 1):
             j = i + length
             if j > n:
@@ -149,27 +164,21 @@ def generate(
             origins = lexicon.lookup(" ".join(raw[i:j]))
             if not origins:
                 continue
-            quoted = float(any(words[k].quoted for k in range(i, j)))
-            passes = span_filter(i, j) if span_filter is not None else None
+            entries = []
             for origin in origins:
                 tmpl = templates.get(id(origin), False)
                 if tmpl is False:
                     tmpl = _template(origin, lows[i:j], unigram, admit)
                     templates[id(origin)] = tmpl
-                if tmpl is None:
-                    continue
-                feats, orig_words, source, static = tmpl
-                if passes is not None and not passes(static, source):
-                    continue
-                feats = list(feats)
-                feats[_F["quoted"]] = quoted
-                feats[_F["capitalised"]] = capitalised
-                out.append(Candidate(i, j, orig_words, origin.text, first, source, feats,
-                                     origin, static))
+                if tmpl is not None:
+                    entries.append((origin, tmpl))
+            if entries:
+                quoted = float(any(words[k].quoted for k in range(i, j)))
+                spans.append(Span(i, j, first, quoted, capitalised, entries))
         if tok.kind == "num":
             cand = _number_candidate(words, i, next_token, prev_token)
             if cand:
-                out.append(cand)
+                rules.append(cand)
         if lows[i] in ("a", "an") and i + 1 < n and adjacent[i] and words[i + 1].kind == "word":
             # repair only a/an that disagrees with the next word's sound ("an plane")
             if (lows[i] == "an") == starts_with_vowel_sound(words[i + 1].text):
@@ -178,8 +187,43 @@ def generate(
             feats = [0.0] * N_FEATURES
             feats[_F["article"]] = 1.0
             feats[_F["quoted"]] = float(tok.quoted)
-            out.append(Candidate(i, i + 1, (other,), other, first, "article", feats))
+            rules.append(Candidate(i, i + 1, (other,), other, first, "article", feats))
+    return spans, rules
+
+
+def build_candidates(
+    spans: list[Span],
+    rules: list[Candidate],
+    span_filter: Callable[[int, int], Callable[[tuple[float, ...], str], bool]] | None = None,
+) -> list[Candidate]:
+    """Fresh candidates for the spans. ``span_filter(i, j)`` returns a test of an entry's
+    (static gains, source), so hopeless entries are skipped before a candidate is built."""
+    out: list[Candidate] = []
+    for sp in spans:
+        passes = span_filter(sp.i, sp.j) if span_filter is not None else None
+        for origin, (feats, orig_words, source, static) in sp.entries:
+            if passes is not None and not passes(static, source):
+                continue
+            feats = list(feats)
+            feats[_QUOTED] = sp.quoted
+            feats[_CAPITALISED] = sp.capitalised
+            out.append(Candidate(sp.i, sp.j, orig_words, origin.text, sp.first, source, feats,
+                                 origin, static))
+    for r in rules:
+        out.append(Candidate(r.i, r.j, r.words, r.spelled, r.spun_first, r.source,
+                             list(r.features)))
     return out
+
+
+def generate(
+    words: list[Token],
+    adjacent: list[bool],
+    lexicon: Lexicon,
+    unigram: Callable[[str], float],
+    **kwargs,
+) -> list[Candidate]:
+    """All candidates for one sentence (:func:`find_spans` then :func:`build_candidates`)."""
+    return build_candidates(*find_spans(words, adjacent, lexicon, unigram, **kwargs))
 
 
 def _template(

@@ -19,7 +19,8 @@ from typing import Protocol
 from unspin.candidates import (
     FEATURES,
     Candidate,
-    generate,
+    build_candidates,
+    find_spans,
     lm_form,
     match_case,
     set_document_features,
@@ -34,12 +35,16 @@ from unspin.tokenize import Token, tokenize
 MAX_CHARS = 20_000_000
 _ARTICLE_BEFORE = re.compile(r"\b(an?|An?|AN?)(\s+)$")
 MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data was 12.3
-PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
+PRUNE_SLACK = 2.0
+# the density measure counts edits that win with at most this LM gain (log10): long shots
+# are left to the final pass, which keeps the measure cheap
+DENSITY_MAX_LM_GAIN = 4.0  # logit units a neighbouring edit may add to a candidate's isolated score
 MAX_SENTENCE_WORDS = 120  # longer runs of words are decoded in pieces
 # features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
 _POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
-                      "doc_other", "doc_pair")
+                      "doc_other", "doc_pair", "orig_in_doc")
 _DOC_PAIR = FEATURES.index("doc_pair")
+_ORIG_IN_DOC = FEATURES.index("orig_in_doc")
 _ENGLISH_MARKERS = frozenset(
     "the of and to in a is that for on it with as was by at be are from this have has an "
     "not or but his her they their he she we which were said will would been".split()
@@ -188,7 +193,7 @@ class Engine:
             self._stages.append(
                 _Stage.of(p.pass1["weights"], p.pass1["bias"], p.pass1["lm_weight"])
             )
-        self._templates: dict[int, tuple | None] = {}  # per lexicon entry, see generate()
+        self._templates: dict[int, tuple | None] = {}  # per lexicon entry, see find_spans()
 
     # ----------------------------------------------------------------- public API
     def check(self, text: str, min_confidence: float | None = None) -> CheckReport:
@@ -267,30 +272,9 @@ class Engine:
         judgeable, message = self._english(word_tokens)
         if not judgeable:
             return [], n_words, False, message
-        sentences = [(sent, [lm_form(t) for t in sent.words]) for sent in self._sentences(tokens)]
-        density, winners = 0.0, {}
-        if self.params.pass1:
-            density, winners = self._measure_document(sentences, n_words)
-        final = self._stages[0]
-        doc_weights = {src: final.vec[FEATURES.index(f"doc_{src}")]
-                       for src in ("table", "rule", "thesaurus", "other")}
-        best_pair = max(final.vec[_DOC_PAIR], 0.0)
-        prepared = []
-        for k, (sent, lows) in enumerate(sentences):
-            spun_scores: dict[tuple[int, int], float] = {}
-
-            def span_filter(i: int, j: int, lows=lows, spun_scores=spun_scores):
-                spun = self.lm.score(lows[i : j + 2], _history(lows, i))
-                spun_scores[(i, j)] = spun
-                need = -PRUNE_SLACK + final.lm_weight * spun - best_pair
-
-                def passes(static: tuple[float, ...], source: str) -> bool:
-                    doc = doc_weights.get(source, doc_weights["other"]) * density
-                    return static[0] + doc > need
-
-                return passes
-
-            cands = generate(
+        sentences = []
+        for sent in self._sentences(tokens):
+            spans, rules = find_spans(
                 sent.words,
                 sent.adjacent,
                 self.lexicon,
@@ -299,14 +283,46 @@ class Engine:
                 prev_token=sent.prev_token,
                 admit=self._may_win,
                 templates=self._templates,
-                span_filter=span_filter,
             )
+            if spans or rules:
+                lows = [lm_form(t) for t in sent.words]
+                sentences.append((sent, lows, spans, rules, {}))
+        density, winners = 0.0, {}
+        if self.params.pass1:
+            density, winners = self._measure_document(sentences, n_words)
+        final = self._stages[0]
+        doc_weights = {src: final.vec[FEATURES.index(f"doc_{src}")]
+                       for src in ("table", "rule", "thesaurus", "other")}
+        best_pair = max(final.vec[_DOC_PAIR], 0.0) + max(final.vec[_ORIG_IN_DOC], 0.0)
+        # a deterministic spinner leaves no trace of the words it replaces (outside quotes)
+        unquoted = " ".join(t.text.lower().replace("’", "'") if not t.quoted else "|"
+                            for t in tokens if t.is_word)
+        doc_words = set(unquoted.split(" "))
+        doc_text = f" {unquoted} "
+        prepared = []
+        for k, (sent, lows, spans, rules, spun_scores) in enumerate(sentences):
+
+            def span_filter(i: int, j: int, lows=lows, spun_scores=spun_scores):
+                spun = self._spun_score(lows, i, j, spun_scores)
+                need = -PRUNE_SLACK + final.lm_weight * spun - best_pair
+
+                def passes(static: tuple[float, ...], source: str) -> bool:
+                    doc = doc_weights.get(source, doc_weights["other"]) * density
+                    return static[0] + doc > need
+
+                return passes
+
+            cands = build_candidates(spans, rules, span_filter)
             kept = []
             for c in cands:
                 if self.params.pass1:
                     set_document_features(c, density)
                     places = winners.get(id(c.origin), ()) if c.origin is not None else ()
                     c.features[_DOC_PAIR] = float(len(places) - ((k, c.i) in places) >= 1)
+                    orig = c.spelled.lower()
+                    c.features[_ORIG_IN_DOC] = float(
+                        orig in doc_words if " " not in orig else f" {orig} " in doc_text
+                    )
                 gain = self._isolated_lm_gain(c, lows, spun_scores)
                 if self._gain(c) + final.lm_weight * gain > -PRUNE_SLACK:
                     c.isolated_lm_gain = gain
@@ -323,19 +339,25 @@ class Engine:
                    for g, st in zip(statics, self._stages, strict=True))
         return statics if best > 0 else None
 
+    def _spun_score(
+        self, lows: list[str], i: int, j: int, spun_scores: dict[tuple[int, int], float]
+    ) -> float:
+        """log10 P of the spun words i..j and the two after them (cached per sentence)."""
+        spun = spun_scores.get((i, j))
+        if spun is None:
+            spun = self.lm.score(lows[i : j + 2], _history(lows, i))
+            spun_scores[(i, j)] = spun
+        return spun
+
     def _isolated_lm_gain(
         self, c: Candidate, lows: list[str], spun_scores: dict[tuple[int, int], float]
     ) -> float:
         """log10 gain of a candidate against the spun words, both in the spun context."""
-        hist = _history(lows, c.i)
-        spun = spun_scores.get((c.i, c.j))
-        if spun is None:
-            spun = self.lm.score(lows[c.i : c.j + 2], hist)
-            spun_scores[(c.i, c.j)] = spun
-        return self.lm.score([*c.words, *lows[c.j : c.j + 2]], hist) - spun
+        spun = self._spun_score(lows, c.i, c.j, spun_scores)
+        return self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
 
     def _measure_document(
-        self, sentences: list[tuple[_Sentence, list[str]]], n_words: int
+        self, sentences: list[tuple], n_words: int
     ) -> tuple[float, dict[int, set[tuple[int, int]]]]:
         """The spinner is consistent within a document: where the first-pass model finds many
         swaps in isolation, every spinner pair of the document is likelier (``doc_*``
@@ -346,20 +368,14 @@ class Engine:
         first = self._stages[1]
         starts = 0
         wins: dict[int, set[tuple[int, int]]] = {}
-        for k, (sent, lows) in enumerate(sentences):
-            spun_scores: dict[tuple[int, int], float] = {}
+        for k, (_sent, lows, spans, rules, spun_scores) in enumerate(sentences):
 
             def span_filter(i: int, j: int, lows=lows, spun_scores=spun_scores):
-                spun = self.lm.score(lows[i : j + 2], _history(lows, i))
-                spun_scores[(i, j)] = spun
-                need = first.lm_weight * spun - first.best_position
+                spun = self._spun_score(lows, i, j, spun_scores)
+                need = first.lm_weight * max(spun, -DENSITY_MAX_LM_GAIN) - first.best_position
                 return lambda static, _source: static[1] > need
 
-            cands = generate(
-                sent.words, sent.adjacent, self.lexicon, self.lm.unigram,
-                next_token=sent.next_token, prev_token=sent.prev_token,
-                admit=self._may_win, templates=self._templates, span_filter=span_filter,
-            )
+            cands = build_candidates(spans, rules, span_filter)
             won_starts = set()
             for c in cands:
                 total = self._gain(c, 1) + first.lm_weight * self._isolated_lm_gain(

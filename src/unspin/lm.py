@@ -83,11 +83,16 @@ class NGramLM:
         return v
 
     def score(self, words: list[str], left: tuple[str | None, str | None] = ("<s>", None)) -> float:
-        """Sum of log10 P over ``words`` given two words of left context (oldest first)."""
-        h1, h2 = left  # left is (previous word, the word before it)
+        """Sum of log10 P over ``words`` given two words of left context.
+
+        ``left`` is (previous word, the word before it).
+        """
+        h1, h2 = left
         total = 0.0
+        cache_get = self._cache.get
         for w in words:
-            total += self.cond(w, h2, h1)
+            v = cache_get((w, h2, h1))
+            total += v if v is not None else self.cond(w, h2, h1)
             h2, h1 = h1, w
         return total
 
