@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import io
 import sys
 from collections import defaultdict
 from functools import cache
@@ -194,7 +195,7 @@ def build(per_key: int, min_orig_log10: float) -> dict:
         best: dict[str, float] = {}
         for (orig, _upos), (flags, rank) in cands.items():
             best[orig] = max(best.get(orig, -1e9), evidence(flags, rank, orig))
-        keep = set(sorted(best, key=best.get, reverse=True)[:per_key])
+        keep = set(sorted(best, key=lambda o: (-best[o], o))[:per_key])
         for (orig, upos), (flags, rank) in cands.items():
             if orig in keep:
                 add_inflected(lex, s, orig, upos, flags, rank)
@@ -250,12 +251,15 @@ def write_table(rows: list, path: Path) -> None:
         fh.write("# Real spinner substitutions with inflected variants; see SOURCES.md\n")
         fh.write("spun\toriginal\tcount\ttable_original\n")
         for s, o, c, t in rows:
-            fh.write(f"{s}\t{o}\t{c}\t{t}\n")
+            fh.write(f"{s}\t{o}\t{c}\t{'|'.join(sorted(t.split('|')))}\n")
 
 
 def write(lex: dict, path: Path) -> int:
     n = 0
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
+    # mtime=0: the same lexicon gives the same bytes (reproducible, diff-friendly builds)
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(
+        raw, encoding="utf-8"
+    ) as fh:
         fh.write("# unspin reverse lexicon; built by scripts/build_lexicon.py; see SOURCES.md\n")
         for spun in sorted(lex):
             items = []

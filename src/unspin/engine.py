@@ -350,11 +350,17 @@ class Engine:
         return spun
 
     def _isolated_lm_gain(
-        self, c: Candidate, lows: list[str], spun_scores: dict[tuple[int, int], float]
+        self, c: Candidate, lows: list[str], spun_scores: dict[tuple, float]
     ) -> float:
-        """log10 gain of a candidate against the spun words, both in the spun context."""
-        spun = self._spun_score(lows, c.i, c.j, spun_scores)
-        return self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
+        """log10 gain of a candidate against the spun words, both in the spun context
+        (cached per sentence with the spun scores: both passes ask for it)."""
+        key = (c.i, c.j, c.words)
+        gain = spun_scores.get(key)
+        if gain is None:
+            spun = self._spun_score(lows, c.i, c.j, spun_scores)
+            gain = self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
+            spun_scores[key] = gain
+        return gain
 
     def _measure_document(
         self, sentences: list[tuple], n_words: int
