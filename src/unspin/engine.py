@@ -35,10 +35,10 @@ from unspin.tokenize import Token, tokenize
 MAX_CHARS = 20_000_000
 _ARTICLE_BEFORE = re.compile(r"\b(an?|An?|AN?)(\s+)$")
 MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data was 12.3
-PRUNE_SLACK = 2.0
+PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
 # the density measure counts edits that win with at most this LM gain (log10): long shots
 # are left to the final pass, which keeps the measure cheap
-DENSITY_MAX_LM_GAIN = 4.0  # logit units a neighbouring edit may add to a candidate's isolated score
+DENSITY_MAX_LM_GAIN = 4.0
 MAX_SENTENCE_WORDS = 120  # longer runs of words are decoded in pieces
 # features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
 _POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
@@ -53,7 +53,8 @@ _ENGLISH_MARKERS = frozenset(
 
 @dataclass
 class Params:
-    """Weights of the decision model; fitted by ``benchmarks/calibrate.py`` on dev data."""
+    """Weights of the decision model, fitted by ``scripts/calibrate.py`` on dev data and
+    shipped in ``data/params.json``; the defaults here only serve a missing file."""
 
     lm_weight: float = 1.0
     weights: dict[str, float] = field(
@@ -102,9 +103,6 @@ class Params:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-CONFIDENCE_SOURCES = ("table", "rule", "article", "number")
-
-
 def confidence_features(d: Decision) -> dict[str, float]:
     """What the confidence model sees of a decoded edit: its margins and its evidence."""
     post = min(max(d.posterior, 1e-9), 1 - 1e-9)
@@ -115,8 +113,6 @@ def confidence_features(d: Decision) -> dict[str, float]:
         "lm_gain": max(min(d.lm_gain, 8.0), -8.0),
         "prior": d.gain,
     }
-    for src in CONFIDENCE_SOURCES:
-        feats[f"source_{src}"] = float(d.cand.source == src)
     for name, value in zip(FEATURES, d.cand.features, strict=True):
         feats[f"f_{name}"] = value
     return feats
@@ -158,6 +154,13 @@ def _history(lows: list[str], i: int) -> tuple[str | None, str | None]:
     if i == 1:
         return (lows[0], "<s>")
     return (lows[i - 1], lows[i - 2])
+
+
+def _right_window(lows: list[str], i: int, j: int) -> list[str]:
+    """Words i..j plus the two that follow, closed by </s> at the end of the sentence: all a
+    3-gram model needs to compare an edit of i..j with the spun words."""
+    window = lows[i : j + 2]
+    return window if j + 2 <= len(lows) else [*window, "</s>"]
 
 
 def _sigmoid(x: float) -> float:
@@ -237,19 +240,10 @@ class Engine:
         """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
         prepared, _n, _j, _m = self._prepare(text)
         out = []
-        for sent, lows, cands in prepared:
+        for sent, _lows, cands in prepared:
             for c in cands:
-                left = lows[max(0, c.i - 2) : c.i]
-                if c.i < 2:
-                    left = ["<s>", *left]
-                right = lows[c.j : c.j + 2]
-                if c.j + 2 > len(lows):
-                    right = [*right, "</s>"]
-                hist = (left[-1] if left else None, left[-2] if len(left) > 1 else None)
-                gain = self.lm.score([*c.words, *right], hist) - self.lm.score(
-                    [*lows[c.i : c.j], *right], hist
-                )
-                out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c, gain))
+                out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c,
+                            c.isolated_lm_gain))
         return out
 
     def _prepare(
@@ -342,10 +336,11 @@ class Engine:
     def _spun_score(
         self, lows: list[str], i: int, j: int, spun_scores: dict[tuple[int, int], float]
     ) -> float:
-        """log10 P of the spun words i..j and the two after them (cached per sentence)."""
+        """log10 P of the spun words i..j and the two after them (or the sentence end),
+        cached per sentence."""
         spun = spun_scores.get((i, j))
         if spun is None:
-            spun = self.lm.score(lows[i : j + 2], _history(lows, i))
+            spun = self.lm.score(_right_window(lows, i, j), _history(lows, i))
             spun_scores[(i, j)] = spun
         return spun
 
@@ -358,7 +353,8 @@ class Engine:
         gain = spun_scores.get(key)
         if gain is None:
             spun = self._spun_score(lows, c.i, c.j, spun_scores)
-            gain = self.lm.score([*c.words, *lows[c.j : c.j + 2]], _history(lows, c.i)) - spun
+            after = _right_window(lows, c.j, c.j)
+            gain = self.lm.score([*c.words, *after], _history(lows, c.i)) - spun
             spun_scores[key] = gain
         return gain
 
