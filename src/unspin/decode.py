@@ -126,8 +126,21 @@ def _path_words(lows: list[str], chosen: list[Candidate]) -> tuple[list[str], li
     return words, index
 
 
+def _region_score(
+    lm: NGramLM, lows: list[str], path: list[Candidate], i: int, j: int
+) -> float:
+    """log10 P of what ``path`` puts at sentence positions i..j and the two words after them
+    (and </s> when that reaches the end), given the path before them. Comparing two paths
+    over the same region gives their full score difference under a 3-gram model."""
+    words, index = _path_words(lows, path)
+    end = j + 2
+    stop = index[end] if end <= len(lows) else len(words) + 1
+    return _local_score(lm, words, index[i], stop)
+
+
 def _local_score(lm: NGramLM, words: list[str], start: int, stop: int) -> float:
-    """log10 P of words[start:stop] (plus </s> if stop runs past the end) given the prefix."""
+    """log10 P of words[start:stop] given the words before; ``stop == len(words) + 1``
+    includes the sentence end."""
     ext = ["<s>", *words, "</s>"]
     total = 0.0
     for e in range(start + 1, min(stop + 1, len(ext))):
@@ -145,35 +158,24 @@ def _margins(
 ) -> list[Decision]:
     out: list[Decision] = []
     for idx, cand in enumerate(chosen):
-        path = chosen
-        words, index = _path_words(lows, path)
-        start = index[cand.i]
-        stop = start + len(cand.words) + 2
-        base = lm_weight * _local_score(lm, words, start, stop) + gain_of[id(cand)]
-        # revert to the spun words
-        others = path[:idx] + path[idx + 1 :]
-        rw, rindex = _path_words(lows, others)
-        rstart = rindex[cand.i]
-        reverted = lm_weight * _local_score(lm, rw, rstart, rstart + (cand.j - cand.i) + 2)
+        gain = gain_of[id(cand)]
+        others = chosen[:idx] + chosen[idx + 1 :]
+        # against reverting to the spun words
+        base = lm_weight * _region_score(lm, lows, chosen, cand.i, cand.j) + gain
+        reverted = lm_weight * _region_score(lm, lows, others, cand.i, cand.j)
         margin_keep = base - reverted
-        # every other original proposed at the same start
+        # against every other original proposed at the same start
         margin_alt = math.inf
         denom = 1.0 + math.exp(-min(margin_keep, 50.0))
         for other, g in by_start.get(cand.i, ()):
-            if other is cand:
-                continue
-            alt_path = others[:idx] + [other] + others[idx:]
-            if any(o.i < other.j for o in others[idx:]):
-                continue  # would overlap the next edit on the path
-            aw, aindex = _path_words(lows, alt_path)
-            astart = aindex[cand.i]
-            span = max(len(other.words), len(cand.words))
-            alt = lm_weight * _local_score(lm, aw, astart, astart + span + 2) + g
-            ref = lm_weight * _local_score(lm, words, start, start + span + 2) + gain_of[id(cand)]
+            if other is cand or any(o.i < other.j for o in others[idx:]):
+                continue  # itself, or would overlap the next edit on the path
+            j = max(cand.j, other.j)
+            ref = lm_weight * _region_score(lm, lows, chosen, cand.i, j) + gain
+            alt_path = [*others[:idx], other, *others[idx:]]
+            alt = lm_weight * _region_score(lm, lows, alt_path, cand.i, j) + g
             margin_alt = min(margin_alt, ref - alt)
             denom += math.exp(-max(min(ref - alt, 50.0), -50.0))
-        out.append(
-            Decision(cand, gain_of[id(cand)], (base - gain_of[id(cand)] - reverted) / lm_weight,
-                     margin_keep, margin_alt, 1.0 / denom)
-        )
+        lm_gain = (base - gain - reverted) / lm_weight
+        out.append(Decision(cand, gain, lm_gain, margin_keep, margin_alt, 1.0 / denom))
     return out
