@@ -190,8 +190,8 @@ def fit_gains(engine: Engine, spun: list, clean: list) -> Params:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--articles", type=int, default=300)
-    ap.add_argument("--target-precision", type=float, default=0.95)
-    ap.add_argument("--target-clean-per-1000", type=float, default=0.5)
+    ap.add_argument("--target-precision", type=float, default=0.96)
+    ap.add_argument("--target-clean-per-1000", type=float, default=0.3)
     ap.add_argument("--out", type=Path, default=PARAMS_OUT)
     args = ap.parse_args()
 
