@@ -4,8 +4,9 @@ Sources: the real spinner table, the hand-written expansions, the reverse thesau
 :class:`unspin.lexicon.Lexicon`), plus two rules that need no lexicon: a/an repair and small
 numbers written as digits ("the 2 leaders" -> "the two leaders").
 
-Each candidate carries a feature vector; :mod:`unspin.decode` turns it into an edit gain with
-weights fitted on development data (``data/params.json``).
+Each candidate carries a feature vector; the engine turns it into an edit gain with weights
+fitted on development data (``data/params.json``) and :mod:`unspin.decode` weighs that gain
+against the language model.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ _VOWEL_SOUND_EXCEPTIONS = frozenset(
     "hour hours honest honour honor heir heiress hourly honourable honorable".split()
 )
 _CONSONANT_SOUND_EXCEPTIONS = (
-    "uni", "use", "usu", "uti", "ure", "eu", "one", "once", "ufo", "uk", "us ", "ubiq", "uto",
+    "uni", "use", "usu", "uti", "ure", "eu", "one", "once", "ufo", "uk", "ubiq", "uto",
 )
 
 
