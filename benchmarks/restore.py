@@ -451,7 +451,7 @@ def render(results: dict[str, Any]) -> None:
         rows.extend(
             [
                 ("speed", "words/s (one core)", _fmt(sp.get("words_per_s")), words),
-                ("", "words per CPU second", _fmt(sp.get("words_per_cpu_s")), "no VM steal"),
+                ("speed", "words per CPU second", _fmt(sp.get("words_per_cpu_s")), "no VM steal"),
             ]
         )
         rows.append(
