@@ -8,7 +8,10 @@ variants (kept apart so that evaluations can hold out half of it).
 
 Each lexicon line maps a spun surface phrase to the originals it may have been spun from:
 
-    spun <TAB> original|flags|count|rank ; original|flags|count|rank ...
+    spun <TAB> original|flags|count|rank|prior ; original|flags|count|rank|prior ...
+
+prior: the learned log-odds that a real spinner made this swap, among the spun phrase's reverse
+thesaurus candidates (fitted on half A of the real table; 0 for non-thesaurus entries).
 
 flags: T real spinner table, R hand-written expansions (data/expansions.tsv), M Moby lists the
 spun word under the original, m Moby lists the original under the spun word, W WordNet synset,
@@ -35,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import numpy as np  # noqa: E402
+
 from unspin import thesauri  # noqa: E402
 from unspin.lm import NGramLM  # noqa: E402
 
@@ -57,12 +62,13 @@ FUNCTION_WORDS = frozenset(
 
 
 class Entry:
-    __slots__ = ("flags", "count", "rank")
+    __slots__ = ("flags", "count", "rank", "prior")
 
     def __init__(self) -> None:
         self.flags: set[str] = set()
         self.count = 0
         self.rank = 99
+        self.prior: float | None = None  # learned thesaurus prior (logit), if any
 
 
 @cache
@@ -101,7 +107,7 @@ def spelling_variant(a: str, b: str) -> bool:
 
 def add_inflected(
     lex: dict[str, dict[str, Entry]], spun: str, orig: str, upos: str, flags: set[str], rank: int,
-    count: int = 0,
+    count: int = 0, prior: float | None = None,
 ) -> None:
     pairs = {(spun, orig)}
     base = lambda p: p.split(" ")[0 if upos == "VERB" else -1]  # noqa: E731
@@ -119,6 +125,8 @@ def add_inflected(
         e.flags |= flags
         e.rank = min(e.rank, rank)
         e.count = max(e.count, count)
+        if prior is not None:
+            e.prior = prior if e.prior is None else max(e.prior, prior)
 
 
 def read_table(path: Path) -> list[tuple[str, str, int]]:
@@ -139,7 +147,50 @@ def read_expansions() -> list[tuple[str, str]]:
     return out
 
 
-def build(per_key: int, min_orig_log10: float) -> dict:
+def fit_prior(candidates: dict, features, train_pairs: list[tuple[str, str]]) -> np.ndarray | None:
+    """Logistic regression: which of a spun phrase's reverse-thesaurus originals is the one a
+    real spinner replaced? Positives: real (original, spun) pairs; negatives: the other
+    candidates of the same spun phrase."""
+    xs, ys = [], []
+    for orig, spun in train_pairs:
+        for s_form, o_form in _lemma_forms(spun, orig):
+            cands = candidates.get(s_form)
+            if not cands or not any(o == o_form for o, _u in cands):
+                continue
+            for (o, _upos), (flags, rank) in cands.items():
+                xs.append(features(s_form, o, flags, rank))
+                ys.append(float(o == o_form))
+            break
+    if sum(ys) < 10:
+        return None
+    x = np.hstack([np.asarray(xs), np.ones((len(xs), 1))])
+    y = np.asarray(ys)
+    w = np.zeros(x.shape[1])
+    reg = np.full(x.shape[1], 1e-2)
+    reg[-1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        g = x.T @ (p - y) + reg * w
+        h = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-6)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    print(f"thesaurus prior fitted on {int(y.sum())} real pairs among {len(y)} candidates")
+    return w
+
+
+def _lemma_forms(spun: str, orig: str) -> list[tuple[str, str]]:
+    forms = [(spun, orig)]
+    if " " not in spun and " " not in orig:
+        for upos in set(lemmas(spun)) & set(lemmas(orig)):
+            for ls in lemmas(spun)[upos]:
+                for lo in lemmas(orig)[upos]:
+                    forms.append((ls, lo))
+    return forms
+
+
+def build(per_key: int, min_orig_log10: float, train_pairs: list[tuple[str, str]]) -> dict:
     lm = NGramLM()
     lex: dict[str, dict[str, Entry]] = defaultdict(dict)
 
@@ -183,22 +234,33 @@ def build(per_key: int, min_orig_log10: float) -> dict:
             for upos in poss or {""}:
                 candidates[s][(orig, upos)] = (flags, rank)
 
-    def evidence(flags: set[str], rank: int, orig: str) -> float:
-        return (
-            len(flags & {"M", "m", "W", "Y"})
-            + 1.5 * bool(flags & {"w", "y"})
-            + 0.2 * lm.unigram(orig.split(" ")[0])
-            - 0.02 * min(rank, 50)
-        )
+    # learned prior: how likely is (spun, original) a real spinner swap among all the reverse
+    # thesaurus candidates of that spun phrase? Fitted on half A of the real table only, so
+    # that the benchmark's held-out half B stays unseen.
+    def features(s: str, orig: str, flags: set[str], rank: int) -> list[float]:
+        uo = min(lm.unigram(w) for w in orig.split(" "))
+        us = min(lm.unigram(w) for w in s.split(" "))
+        return [
+            float("M" in flags), float("m" in flags), float("W" in flags), float("Y" in flags),
+            float(bool(flags & {"w", "y"})), min(rank, 50) / 50.0, uo, uo - us,
+            float(" " in orig), float(" " in s),
+        ]
+
+    weights = fit_prior(candidates, features, train_pairs) if train_pairs else None
+    if weights is None:
+        weights = np.array([1, 1, 1, 1, 1.5, -1.0, 0.2, 0, 0, 0, 0], dtype=float)
+    print("thesaurus prior weights (M m W Y first rank uo uo-us multi_o multi_s bias):",
+          " ".join(f"{w:+.2f}" for w in weights))
 
     for s, cands in candidates.items():
         best: dict[str, float] = {}
         for (orig, _upos), (flags, rank) in cands.items():
-            best[orig] = max(best.get(orig, -1e9), evidence(flags, rank, orig))
+            score = float(np.dot(weights[:-1], features(s, orig, flags, rank)) + weights[-1])
+            best[orig] = max(best.get(orig, -1e9), score)
         keep = set(sorted(best, key=lambda o: (-best[o], o))[:per_key])
         for (orig, upos), (flags, rank) in cands.items():
             if orig in keep:
-                add_inflected(lex, s, orig, upos, flags, rank)
+                add_inflected(lex, s, orig, upos, flags, rank, prior=best[orig])
 
     # 2. hand-written expansions
     for spun, orig in read_expansions():
@@ -264,11 +326,31 @@ def write(lex: dict, path: Path) -> int:
         for spun in sorted(lex):
             items = []
             for orig, e in sorted(lex[spun].items()):
-                items.append(f"{orig}|{''.join(sorted(e.flags))}|{e.count}|{e.rank}")
+                items.append(
+                    f"{orig}|{''.join(sorted(e.flags))}|{e.count}|{e.rank}|{e.prior or 0.0:.2f}"
+                )
                 n += 1
             if items:
                 fh.write(f"{spun}\t{';'.join(items)}\n")
     return n
+
+
+def prior_training_pairs(table_path: Path) -> list[tuple[str, str]]:
+    """(original, spun) pairs of half A of the real table (the benchmark's split), plus the
+    word pairs aligned inside its equal-length phrase pairs."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.data import split_table
+    from benchmarks.spinner import TableRow
+
+    rows = [TableRow(o, s, c) for o, s, c in read_table(table_path)]
+    half_a, _half_b = split_table(rows)
+    pairs = []
+    for r in half_a:
+        o_words, s_words = r.original.lower().split(), r.spun.lower().split()
+        pairs.append((" ".join(o_words), " ".join(s_words)))
+        if len(o_words) > 1 and len(o_words) == len(s_words):
+            pairs += [(o, s) for o, s in zip(o_words, s_words, strict=True) if o != s]
+    return pairs
 
 
 def main() -> int:
@@ -278,7 +360,8 @@ def main() -> int:
     ap.add_argument("--per-key", type=int, default=5)
     ap.add_argument("--min-orig-log10", type=float, default=-5.6)
     args = ap.parse_args()
-    lex = build(args.per_key, args.min_orig_log10)
+    train = prior_training_pairs(args.table) if args.table.exists() else []
+    lex = build(args.per_key, args.min_orig_log10, train)
     n = write(lex, args.out)
     if args.table.exists():
         rows = build_table(args.table)

@@ -41,3 +41,21 @@ def test_held_out_table_originals_are_dropped(tmp_path):
     assert {o.text for o in held.lookup("workplace")} == {"office"}
     both = Lexicon(lexfile, table, exclude_table_originals=frozenset({"office said", "office"}))
     assert both.lookup("workplace") == ()
+
+
+def test_learned_prior_is_read_and_optional(tmp_path):
+    lexfile = tmp_path / "lex.tsv.gz"
+    with gzip.open(lexfile, "wt", encoding="utf-8") as fh:
+        fh.write("# test\nspherical\tround|Mm|0|99|1.25;global|WY|0|5|-2.50\nold\tformer|M|0|3\n")
+    table = tmp_path / "table.tsv"
+    table.write_text("spun\toriginal\tcount\ttable_original\n", encoding="utf-8")
+    lex = Lexicon(lexfile, table)
+    priors = {o.text: o.prior for o in lex.lookup("spherical")}
+    assert priors == {"round": 1.25, "global": -2.5}
+    assert lex.lookup("old")[0].prior == 0.0
+
+
+def test_bundled_thesaurus_entries_carry_a_learned_prior():
+    origins = {o.text: o for o in Lexicon().lookup("area")}
+    assert "region" in origins
+    assert origins["region"].prior != 0.0

@@ -26,6 +26,7 @@ FEATURES = (
     "thes_sources",  # share of the four thesaurus flags (M m W Y) present
     "first_sense",  # spun word is in the original's first WordNet/MyThes sense
     "thes_rank",  # position in the synonym list, /50, capped at 1
+    "thes_prior",  # learned log-odds that a spinner made this thesaurus swap (lexicon build)
     "quoted",  # span inside quotation marks
     "capitalised",  # span starts with a capital letter mid-sentence (likely a name)
     "article",  # a/an repair
@@ -248,6 +249,7 @@ def _template(
     feats[_F["thes_sources"]] = sum(f in flags for f in "MmWY") / 4.0
     feats[_F["first_sense"]] = float("w" in flags or "y" in flags)
     feats[_F["thes_rank"]] = min(origin.rank, 50) / 50.0
+    feats[_F["thes_prior"]] = origin.prior
     orig_words = tuple(origin.text.split(" "))
     feats[_F["length_change"]] = float(len(orig_words) - len(spun_lows))
     spun_freq = min(unigram(w) for w in spun_lows)

@@ -26,6 +26,7 @@ class Origin:
     flags: str  # see scripts/build_lexicon.py; "T" marks the real spinner table
     count: int  # times the real spinner made this swap
     rank: int  # position of the spun word in the original's synonym lists (99 = unknown)
+    prior: float = 0.0  # learned log-odds of a real spinner swap among the thesaurus candidates
 
 
 def _data_path(name: str) -> Path:
@@ -78,12 +79,13 @@ class Lexicon:
         raw = self._raw.get(spun)
         if raw:
             for item in raw.split(";"):
-                text, flags, count, rank = item.split("|")
-                merged[text] = Origin(text, flags, int(count), int(rank))
+                text, flags, count, rank, *rest = item.split("|")
+                prior = float(rest[0]) if rest else 0.0
+                merged[text] = Origin(text, flags, int(count), int(rank), prior)
         for text, count in self._table.get(spun, {}).items():
             old = merged.get(text)
             flags = (old.flags if old else "") + "T"
-            merged[text] = Origin(text, flags, count, 0)
+            merged[text] = Origin(text, flags, count, 0, old.prior if old else 0.0)
         got = tuple(merged.values())
         self._parsed[spun] = got
         return got
