@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from operator import itemgetter, mul
@@ -40,6 +40,7 @@ PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's is
 # are left to the final pass, which keeps the measure cheap
 DENSITY_MAX_LM_GAIN = 4.0
 MAX_SENTENCE_WORDS = 120  # longer runs of words are decoded in pieces
+BLOCK_WORDS = 5000  # longer texts are analysed in blocks (document features per block)
 # features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
 _POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
                       "doc_other", "doc_pair", "orig_in_doc")
@@ -228,28 +229,28 @@ class Engine:
     # ------------------------------------------------------------ analysis steps
     def decisions(self, text: str) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:
         """Every edit on the best paths, before the confidence threshold (for calibration)."""
-        prepared, n_words, judgeable, message = self._prepare(text)
+        tokens, n_words, judgeable, message = self._read(text)
         out: list[tuple[Token, Token, Decision]] = []
-        for sent, lows, cands in prepared:
-            gains = [self._gain(c) for c in cands]
-            for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
-                out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
+        for prepared in self._prepare_blocks(tokens if judgeable else []):
+            for sent, lows, cands in prepared:
+                gains = [self._gain(c) for c in cands]
+                for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
+                    out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
         return out, n_words, judgeable, message
 
     def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
         """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
-        prepared, _n, _j, _m = self._prepare(text)
+        tokens, _n, judgeable, _m = self._read(text)
         out = []
-        for sent, _lows, cands in prepared:
-            for c in cands:
-                out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c,
-                            c.isolated_lm_gain))
+        for prepared in self._prepare_blocks(tokens if judgeable else []):
+            for sent, _lows, cands in prepared:
+                for c in cands:
+                    out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c,
+                                c.isolated_lm_gain))
         return out
 
-    def _prepare(
-        self, text: str
-    ) -> tuple[list[tuple[_Sentence, list[str], list[Candidate]]], int, bool, str]:
-        """Validate, tokenise, generate candidates and set their document-level features."""
+    def _read(self, text: str) -> tuple[list[Token], int, bool, str]:
+        """Validate and tokenise; say whether the text can be judged (English)."""
         if not isinstance(text, str):
             raise UnspinInputError("input must be text (str)")
         if len(text) > MAX_CHARS:
@@ -264,10 +265,31 @@ class Engine:
         if not word_tokens:
             raise UnspinInputError("input has no words to check")
         judgeable, message = self._english(word_tokens)
-        if not judgeable:
-            return [], n_words, False, message
-        sentences = []
+        return tokens, n_words, judgeable, message
+
+    def _prepare_blocks(
+        self, tokens: list[Token]
+    ) -> Iterator[list[tuple[_Sentence, list[str], list[Candidate]]]]:
+        """Prepared sentences in blocks of about BLOCK_WORDS words. Each block is one
+        "document" for the document-level features, which bounds the memory a huge input
+        needs (a news article is one block)."""
+        block: list[_Sentence] = []
+        words = 0
         for sent in self._sentences(tokens):
+            block.append(sent)
+            words += len(sent.words)
+            if words >= BLOCK_WORDS:
+                yield self._prepare(block, words)
+                block, words = [], 0
+        if block:
+            yield self._prepare(block, words)
+
+    def _prepare(
+        self, block: list[_Sentence], n_words: int
+    ) -> list[tuple[_Sentence, list[str], list[Candidate]]]:
+        """Generate candidates, set their document-level features and prune them."""
+        sentences = []
+        for sent in block:
             spans, rules = find_spans(
                 sent.words,
                 sent.adjacent,
@@ -290,7 +312,7 @@ class Engine:
         best_pair = max(final.vec[_DOC_PAIR], 0.0) + max(final.vec[_ORIG_IN_DOC], 0.0)
         # a deterministic spinner leaves no trace of the words it replaces (outside quotes)
         unquoted = " ".join(t.text.lower().replace("’", "'") if not t.quoted else "|"
-                            for t in tokens if t.is_word)
+                            for sent in block for t in sent.words)
         doc_words = set(unquoted.split(" "))
         doc_text = f" {unquoted} "
         prepared = []
@@ -323,7 +345,7 @@ class Engine:
                     kept.append(c)
             if kept:
                 prepared.append((sent, lows, kept))
-        return prepared, n_words, True, ""
+        return prepared
 
     def _may_win(self, features: list[float]) -> tuple[float, ...] | None:
         """Static gains of a lexicon entry per stage, or None when its prior is so low that

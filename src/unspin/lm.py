@@ -19,7 +19,7 @@ from pathlib import Path
 OOV_LOG10 = -7.0
 _LOGMATH_TO_LOG10 = 4.3427276862669e-05  # pocketsphinx scores are log base 1.0001
 _OOV_SCORE = -536870912  # what pocketsphinx returns for a word it does not know
-_CACHE_LIMIT = 2_000_000  # cached trigram scores (~300 MB at most); cleared when full
+_CACHE_LIMIT = 500_000  # cached trigram scores (~75 MB at most); cleared when full
 
 
 def default_model_path() -> Path:
