@@ -349,11 +349,12 @@ def test_render_check_plain_markers() -> None:
 
 def test_render_diff_uses_offsets_and_falls_back_to_words() -> None:
     restored = "The source said the office was closed.\n"
-    result = Restoration(_TEXT, restored, 0.8, "likely spun", _EDITS, 7)
+    result = Restoration(_TEXT, 0.8, "likely spun", _EDITS, 7, restored=restored)
     assert render_diff(result, styled=False).plain == (
         "The [-supply-]{+source+} [-mentioned-]{+said+} the [-workplace-]{+office+} was closed.\n"
     )
     # Edits that do not reproduce the restored text: a word diff of the two texts instead.
-    other = Restoration(_TEXT, "The source said the office was shut.\n", 0.8, "x", _EDITS, 7)
+    shut = "The source said the office was shut.\n"
+    other = Restoration(_TEXT, 0.8, "x", _EDITS, 7, restored=shut)
     assert render_diff(other, styled=False).plain.endswith("was [-closed.-]{+shut.+}\n")
     assert diff_segments("a b", "a b", []) == [("same", "a b")]

@@ -10,7 +10,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from operator import itemgetter, mul
 from pathlib import Path
@@ -215,16 +215,8 @@ class Engine:
 
     def restore(self, text: str, min_confidence: float | None = None) -> Restoration:
         report = self.check(text, min_confidence)
-        return Restoration(
-            text=text,
-            restored=apply_edits(text, report.edits),
-            score=report.score,
-            verdict=report.verdict,
-            edits=report.edits,
-            words=report.words,
-            judgeable=report.judgeable,
-            message=report.message,
-        )
+        shared = {f.name: getattr(report, f.name) for f in fields(CheckReport)}
+        return Restoration(**shared, restored=apply_edits(text, report.edits))
 
     # ------------------------------------------------------------ analysis steps
     def decisions(self, text: str) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:

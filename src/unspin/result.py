@@ -46,23 +46,16 @@ class CheckReport:
 
 
 @dataclass
-class Restoration:
-    """Result of :func:`unspin.restore`: the restored text plus the edits applied."""
+class Restoration(CheckReport):
+    """Result of :func:`unspin.restore`: the check report plus the restored text."""
 
-    text: str
-    restored: str
-    score: float
-    verdict: str
-    edits: list[Edit]
-    words: int
-    judgeable: bool = True
-    message: str = ""
+    restored: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"restored": self.restored, **_report_dict(self)}
 
 
-def _report_dict(r: CheckReport | Restoration) -> dict[str, Any]:
+def _report_dict(r: CheckReport) -> dict[str, Any]:
     return {
         "score": r.score,
         "verdict": r.verdict,
