@@ -135,3 +135,15 @@ def test_article_agrees_with_the_restored_word():
     # an article that belongs to the previous edit is left alone
     assert agree_article(text, start, "opinion", floor=start - 1) == (start, "opinion")
     assert agree_article("An idea", 3, "plan") == (0, "A plan")
+
+
+def test_progress_is_reported_per_block(engine):
+    from unspin.engine import BLOCK_WORDS
+
+    text = "The supply mentioned that ten individuals were there. " * (BLOCK_WORDS // 4)
+    calls = []
+    r = engine.check(text, progress=lambda done, total: calls.append((done, total)))
+    total = r.words
+    assert calls[0] == (0, total) and calls[-1] == (total, total)
+    assert len(calls) >= 3  # two blocks and the end
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

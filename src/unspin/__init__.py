@@ -12,7 +12,7 @@ All functions share one lazily loaded :class:`unspin.engine.Engine`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 
@@ -43,14 +43,21 @@ def get_engine():
     return _ENGINE
 
 
-def check(text: str, *, min_confidence: float | None = None) -> CheckReport:
-    """Flag suspected spun spans in ``text`` and score the whole document (0-1)."""
-    return get_engine().check(text, min_confidence=min_confidence)
+def check(
+    text: str, *, min_confidence: float | None = None, progress: Callable | None = None
+) -> CheckReport:
+    """Flag suspected spun spans in ``text`` and score the whole document (0-1).
+
+    ``progress(words_done, words_total)``, if given, is called as a long text is worked through.
+    """
+    return get_engine().check(text, min_confidence=min_confidence, progress=progress)
 
 
-def restore(text: str, *, min_confidence: float | None = None) -> Restoration:
+def restore(
+    text: str, *, min_confidence: float | None = None, progress: Callable | None = None
+) -> Restoration:
     """Propose the original wording for each flagged span and return the restored text."""
-    return get_engine().restore(text, min_confidence=min_confidence)
+    return get_engine().restore(text, min_confidence=min_confidence, progress=progress)
 
 
 def check_many(texts: Iterable[str], *, min_confidence: float | None = None) -> list[CheckReport]:

@@ -14,10 +14,12 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 import unspin
@@ -35,6 +37,7 @@ _HINT_STYLE = "dim"
 _DEL_STYLE = "red strike"
 _INS_STYLE = "bold green"
 _TOKEN_RE = re.compile(r"\s+|\S+")
+_PROGRESS_MIN_CHARS = 200_000  # about 30,000 words, three seconds of work
 
 
 # --------------------------------------------------------------------------- arguments
@@ -262,9 +265,29 @@ def _not_judgeable(result: CheckReport | Restoration) -> int:
 # --------------------------------------------------------------------------- commands
 
 
+@contextmanager
+def _progress(text: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long texts (about a second per 10,000 words), only when
+    stderr is a terminal: pipes and files get nothing extra."""
+    if len(text) < _PROGRESS_MIN_CHARS or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(
+        TextColumn("unspin"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} words"),
+        TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True,
+    ) as bar:
+        task = bar.add_task("analyse", total=len(text) // 6)  # words, until the engine knows
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     text = read_text(args.file, max_bytes=args.max_bytes)
-    report = unspin.check(text, min_confidence=args.min_confidence)
+    with _progress(text) as progress:
+        report = unspin.check(text, min_confidence=args.min_confidence, progress=progress)
     if args.json:
         _print_json(report.to_dict())
         return EXIT_OK if report.judgeable else EXIT_NOT_JUDGEABLE
@@ -284,7 +307,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     if args.json and args.diff:
         raise UnspinInputError("--json and --diff cannot be used together")
     text = read_text(args.file, max_bytes=args.max_bytes)
-    result = unspin.restore(text, min_confidence=args.min_confidence)
+    with _progress(text) as progress:
+        result = unspin.restore(text, min_confidence=args.min_confidence, progress=progress)
     if args.json:
         _print_json(result.to_dict())
         return EXIT_OK if result.judgeable else EXIT_NOT_JUDGEABLE

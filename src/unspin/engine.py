@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from operator import itemgetter, mul
@@ -33,6 +33,7 @@ from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 from unspin.tokenize import Token, tokenize
 
 MAX_CHARS = 20_000_000
+Progress = Callable[[int, int], None]  # (words done, words in total)
 _ARTICLE_BEFORE = re.compile(r"\b(an?|An?|AN?)(\s+)$")
 MAX_LM_GAIN = 12.5  # log10; the largest LM gain of a correct edit on dev data was 12.3
 PRUNE_SLACK = 2.0  # logit units a neighbouring edit may add to a candidate's isolated score
@@ -200,8 +201,12 @@ class Engine:
         self._templates: dict[int, tuple | None] = {}  # per lexicon entry, see find_spans()
 
     # ----------------------------------------------------------------- public API
-    def check(self, text: str, min_confidence: float | None = None) -> CheckReport:
-        edits, words, judgeable, message = self._analyse(text, min_confidence)
+    def check(
+        self, text: str, min_confidence: float | None = None, progress: Progress | None = None
+    ) -> CheckReport:
+        """Flag suspected spun spans. ``progress(words_done, words_total)`` is called as long
+        texts are worked through (once per block of BLOCK_WORDS words)."""
+        edits, words, judgeable, message = self._analyse(text, min_confidence, progress)
         score = self._doc_score(edits, words) if judgeable else 0.0
         return CheckReport(
             text=text,
@@ -213,28 +218,38 @@ class Engine:
             message=message,
         )
 
-    def restore(self, text: str, min_confidence: float | None = None) -> Restoration:
-        report = self.check(text, min_confidence)
+    def restore(
+        self, text: str, min_confidence: float | None = None, progress: Progress | None = None
+    ) -> Restoration:
+        report = self.check(text, min_confidence, progress)
         shared = {f.name: getattr(report, f.name) for f in fields(CheckReport)}
         return Restoration(**shared, restored=apply_edits(text, report.edits))
 
     # ------------------------------------------------------------ analysis steps
-    def decisions(self, text: str) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:
+    def decisions(
+        self, text: str, progress: Progress | None = None
+    ) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:
         """Every edit on the best paths, before the confidence threshold (for calibration)."""
         tokens, n_words, judgeable, message = self._read(text)
         out: list[tuple[Token, Token, Decision]] = []
-        for prepared in self._prepare_blocks(tokens if judgeable else []):
+        done = 0
+        for prepared, block_words in self._prepare_blocks(tokens if judgeable else []):
+            if progress is not None:
+                progress(done, n_words)
+            done += block_words
             for sent, lows, cands in prepared:
                 gains = [self._gain(c) for c in cands]
                 for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
                     out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
+        if progress is not None:
+            progress(n_words, n_words)
         return out, n_words, judgeable, message
 
     def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
         """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
         tokens, _n, judgeable, _m = self._read(text)
         out = []
-        for prepared in self._prepare_blocks(tokens if judgeable else []):
+        for prepared, _words in self._prepare_blocks(tokens if judgeable else []):
             for sent, _lows, cands in prepared:
                 for c in cands:
                     out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c,
@@ -261,20 +276,20 @@ class Engine:
 
     def _prepare_blocks(
         self, tokens: list[Token]
-    ) -> Iterator[list[tuple[_Sentence, list[str], list[Candidate]]]]:
+    ) -> Iterator[tuple[list[tuple[_Sentence, list[str], list[Candidate]]], int]]:
         """Prepared sentences in blocks of about BLOCK_WORDS words. Each block is one
         "document" for the document-level features, which bounds the memory a huge input
-        needs (a news article is one block)."""
+        needs (a news article is one block). Yields (prepared sentences, words in block)."""
         block: list[_Sentence] = []
         words = 0
         for sent in self._sentences(tokens):
             block.append(sent)
             words += len(sent.words)
             if words >= BLOCK_WORDS:
-                yield self._prepare(block, words)
+                yield self._prepare(block, words), words
                 block, words = [], 0
         if block:
-            yield self._prepare(block, words)
+            yield self._prepare(block, words), words
 
     def _prepare(
         self, block: list[_Sentence], n_words: int
@@ -411,9 +426,9 @@ class Engine:
         return _sigmoid(p.conf_bias + sum(p.conf_weights.get(k, 0.0) * v for k, v in feats.items()))
 
     def _analyse(
-        self, text: str, min_confidence: float | None
+        self, text: str, min_confidence: float | None, progress: Progress | None = None
     ) -> tuple[list[Edit], int, bool, str]:
-        decisions, n_words, judgeable, message = self.decisions(text)
+        decisions, n_words, judgeable, message = self.decisions(text, progress)
         threshold = self.params.min_confidence if min_confidence is None else min_confidence
         edits: list[Edit] = []
         for first, last, d in decisions:
