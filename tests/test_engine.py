@@ -147,3 +147,15 @@ def test_progress_is_reported_per_block(engine):
     assert calls[0] == (0, total) and calls[-1] == (total, total)
     assert len(calls) >= 3  # two blocks and the end
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_batch_with_worker_processes_matches_one_process():
+    texts = [
+        "The supply mentioned no less than ten individuals were hurt.",
+        "The source said at least ten people were hurt.",
+        "It was the latest spherical of talks, the chief informed reporters.",
+    ] * 3
+    single = unspin.restore_many(texts)
+    parallel = unspin.restore_many(texts, workers=2)
+    assert [r.to_dict() for r in parallel] == [r.to_dict() for r in single]
+    assert [r.score for r in unspin.check_many(texts, workers=2)] == [r.score for r in single]

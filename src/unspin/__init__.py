@@ -12,7 +12,9 @@ All functions share one lazily loaded :class:`unspin.engine.Engine`.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 
@@ -60,16 +62,37 @@ def restore(
     return get_engine().restore(text, min_confidence=min_confidence, progress=progress)
 
 
-def check_many(texts: Iterable[str], *, min_confidence: float | None = None) -> list[CheckReport]:
-    engine = get_engine()
-    return [engine.check(t, min_confidence=min_confidence) for t in texts]
+def check_many(
+    texts: Iterable[str], *, min_confidence: float | None = None, workers: int = 1
+) -> list[CheckReport]:
+    """:func:`check` for many documents; ``workers > 1`` spreads them over processes."""
+    return _many("check", list(texts), min_confidence, workers)
 
 
 def restore_many(
-    texts: Iterable[str], *, min_confidence: float | None = None
+    texts: Iterable[str], *, min_confidence: float | None = None, workers: int = 1
 ) -> list[Restoration]:
+    """:func:`restore` for many documents; ``workers > 1`` spreads them over processes.
+
+    The engine is loaded once in this process; forked workers share it (copy-on-write). A
+    document that cannot be processed raises :class:`UnspinInputError`, as :func:`restore` does.
+    """
+    return _many("restore", list(texts), min_confidence, workers)
+
+
+def _many(method: str, texts: list[str], min_confidence: float | None, workers: int) -> list:
     engine = get_engine()
-    return [engine.restore(t, min_confidence=min_confidence) for t in texts]
+    if workers <= 1 or len(texts) < 2 or "fork" not in mp.get_all_start_methods():
+        run = getattr(engine, method)
+        return [run(t, min_confidence=min_confidence) for t in texts]
+    with ProcessPoolExecutor(min(workers, len(texts)), mp_context=mp.get_context("fork")) as ex:
+        jobs = [(method, t, min_confidence) for t in texts]
+        return list(ex.map(_run_one, jobs, chunksize=max(1, len(texts) // (4 * workers))))
+
+
+def _run_one(job: tuple[str, str, float | None]):
+    method, text, min_confidence = job
+    return getattr(get_engine(), method)(text, min_confidence=min_confidence)
 
 
 def __getattr__(name: str):
