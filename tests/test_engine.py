@@ -54,7 +54,7 @@ def test_quoted_speech_is_left_alone(engine):
 
 
 def test_words_without_candidates_stay_untouched(engine):
-    text = "Zorblat Quuxley visited Mariupol on Tuesday."
+    text = "Zorblat Quuxley visited Blorvania on Tuesday."
     assert engine.restore(text).restored == text
 
 
