@@ -161,7 +161,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _score_line(result: CheckReport | Restoration) -> str:
+def _score_line(result: CheckReport) -> str:
     return (
         f"score {result.score:.2f} — {result.verdict} "
         f"({_plural(len(result.edits), 'edit')} in {_plural(result.words, 'word')})"
@@ -256,7 +256,7 @@ def _emit(console: Console, out: Text, styled: bool) -> None:
         sys.stdout.flush()
 
 
-def _not_judgeable(result: CheckReport | Restoration) -> int:
+def _not_judgeable(result: CheckReport) -> int:
     message = result.message or "this text cannot be judged"
     print(f"unspin: {message}", file=sys.stderr)
     return EXIT_NOT_JUDGEABLE
