@@ -284,15 +284,24 @@ def _progress(text: str) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, analyse: Callable[..., Any]) -> tuple[Any, int | None]:
+    """Read the input and run ``unspin.check`` or ``unspin.restore`` on it. Handles --json
+    and text that cannot be judged; then the exit code is returned too (nothing more to do)."""
     text = read_text(args.file, max_bytes=args.max_bytes)
     with _progress(text) as progress:
-        report = unspin.check(text, min_confidence=args.min_confidence, progress=progress)
+        result = analyse(text, min_confidence=args.min_confidence, progress=progress)
     if args.json:
-        _print_json(report.to_dict())
-        return EXIT_OK if report.judgeable else EXIT_NOT_JUDGEABLE
-    if not report.judgeable:
-        return _not_judgeable(report)
+        _print_json(result.to_dict())
+        return result, EXIT_OK if result.judgeable else EXIT_NOT_JUDGEABLE
+    if not result.judgeable:
+        return result, _not_judgeable(result)
+    return result, None
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    report, done = _run(args, unspin.check)
+    if done is not None:
+        return done
     console = _console(sys.stdout, args.color)
     styled = _styled(console)
     out = render_check(report, styled)
@@ -306,14 +315,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     if args.json and args.diff:
         raise UnspinInputError("--json and --diff cannot be used together")
-    text = read_text(args.file, max_bytes=args.max_bytes)
-    with _progress(text) as progress:
-        result = unspin.restore(text, min_confidence=args.min_confidence, progress=progress)
-    if args.json:
-        _print_json(result.to_dict())
-        return EXIT_OK if result.judgeable else EXIT_NOT_JUDGEABLE
-    if not result.judgeable:
-        return _not_judgeable(result)
+    result, done = _run(args, unspin.restore)
+    if done is not None:
+        return done
     if args.diff:
         console = _console(sys.stdout, args.color)
         styled = _styled(console)
