@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import numpy as np  # noqa: E402
 
 from unspin import thesauri  # noqa: E402
+from unspin.fitting import fit_logistic  # noqa: E402
 from unspin.lm import NGramLM  # noqa: E402
 
 OUT = ROOT / "src" / "unspin" / "data" / "lexicon.tsv.gz"
@@ -163,21 +164,10 @@ def fit_prior(candidates: dict, features, train_pairs: list[tuple[str, str]]) ->
             break
     if sum(ys) < 10:
         return None
-    x = np.hstack([np.asarray(xs), np.ones((len(xs), 1))])
     y = np.asarray(ys)
-    w = np.zeros(x.shape[1])
-    reg = np.full(x.shape[1], 1e-2)
-    reg[-1] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        g = x.T @ (p - y) + reg * w
-        h = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-6)
-        step = np.linalg.solve(h, g)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    coef, bias = fit_logistic(np.asarray(xs), y, l2=1e-2 / len(y))
     print(f"thesaurus prior fitted on {int(y.sum())} real pairs among {len(y)} candidates")
-    return w
+    return np.append(coef, bias)
 
 
 def _lemma_forms(spun: str, orig: str) -> list[tuple[str, str]]:
