@@ -23,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 import unspin
+from unspin.engine import usable_edits
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 from unspin.textio import DEFAULT_MAX_BYTES, read_text
 
@@ -173,24 +174,12 @@ def _print_json(payload: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _valid_edits(text: str, edits: Sequence[Edit]) -> list[Edit]:
-    """Edits sorted by position, dropping any that overlap or fall outside the text."""
-    out: list[Edit] = []
-    pos = 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < pos or e.end < e.start or e.end > len(text):
-            continue
-        out.append(e)
-        pos = e.end
-    return out
-
-
 def render_check(report: CheckReport, styled: bool) -> Text:
     """The input text with each suspected spun span marked and its proposed original."""
     text = report.text
     out = Text()
     pos = 0
-    for e in _valid_edits(text, report.edits):
+    for e in usable_edits(text, report.edits):
         out.append(text[pos : e.start])
         spun = text[e.start : e.end]
         hint = f"→ {e.original} ({e.confidence:.2f})"
@@ -212,7 +201,7 @@ def diff_segments(text: str, restored: str, edits: Sequence[Edit]) -> list[tuple
     Uses the edit offsets when applying them to ``text`` reproduces ``restored`` exactly, and
     falls back to a difflib comparison of words (whitespace kept) otherwise.
     """
-    valid = _valid_edits(text, edits)
+    valid = usable_edits(text, edits)
     segs: list[tuple[str, str]] = []
     pos = 0
     for e in valid:

@@ -552,14 +552,24 @@ class _Span(Protocol):
     original: str
 
 
+def usable_edits(text: str, edits: Iterable[_Span]) -> list:
+    """Edits sorted by position, without any that overlap an earlier one or fall outside
+    ``text``."""
+    out = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if e.start < pos or e.end < e.start or e.end > len(text):
+            continue
+        out.append(e)
+        pos = e.end
+    return out
+
+
 def apply_edits(text: str, edits: Iterable[_Span]) -> str:
-    """Replace each edit's span (anything with start, end, original) by its original;
-    an edit that overlaps an earlier one is skipped."""
+    """Replace each usable edit's span (anything with start, end, original) by its original."""
     parts: list[str] = []
     pos = 0
-    for e in sorted(edits, key=lambda e: e.start):
-        if e.start < pos:
-            continue
+    for e in usable_edits(text, edits):
         parts.append(text[pos : e.start])
         parts.append(e.original)
         pos = e.end
