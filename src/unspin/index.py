@@ -1,0 +1,351 @@
+"""The article index: one SQLite file (WAL mode) with documents and their fingerprints.
+
+The schema lives here and nowhere else; its version is ``PRAGMA user_version``. Documents are
+keyed on URL, with a content hash so that a re-run stores only what is new or changed and the
+same text under a second URL is recognised. Fingerprints (:mod:`unspin.fingerprint`) go in an
+inverted table ``postings(h, doc)`` kept as a clustered B-tree (WITHOUT ROWID), so a look-up
+is one index seek per fingerprint. Text is stored zlib-compressed with a preset dictionary of
+common English words (``data/zdict.txt``, part of the format of schema 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import sqlite3
+import time
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from unspin.fingerprint import IMMUTABLE_BIT, Fingerprints, fingerprints
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Candidate",
+    "Index",
+    "IndexFileError",
+    "StoredDocument",
+    "content_hash",
+]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    content_hash BLOB NOT NULL,
+    title TEXT,
+    date TEXT,
+    author TEXT,
+    site TEXT,
+    words INTEGER NOT NULL,
+    fingerprints INTEGER NOT NULL,
+    text BLOB NOT NULL,
+    added_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_content_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS postings (
+    h INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (h, doc)
+) WITHOUT ROWID;
+"""
+
+_SIGN = 1 << 31  # hashes are stored as signed 32-bit values (4 bytes in a SQLite record)
+MAX_POSTINGS = 5_000  # a fingerprint shared by more documents than this says nothing
+
+
+class IndexFileError(Exception):
+    """The index file cannot be opened or is not an unspin index."""
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: int
+    url: str
+    title: str | None
+    date: str | None
+    author: str | None
+    site: str | None
+    text: str
+    words: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doc: int
+    score: float  # idf-weighted shared fingerprints (immutable shingles count double)
+    shared: int  # fingerprints shared with the query
+
+
+def content_hash(text: str) -> bytes:
+    """Hash of the text with whitespace normalised (16 bytes of SHA-256)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).digest()[:16]
+
+
+@cache
+def _zdict() -> bytes:
+    path = Path(str(resources.files("unspin") / "data" / "zdict.txt"))
+    return path.read_bytes()
+
+
+def _compress(text: str) -> bytes:
+    c = zlib.compressobj(6, zdict=_zdict())
+    return c.compress(text.encode("utf-8")) + c.flush()
+
+
+def _decompress(blob: bytes) -> str:
+    d = zlib.decompressobj(zdict=_zdict())
+    return (d.decompress(blob) + d.flush()).decode("utf-8")
+
+
+class Index:
+    """An unspin index file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise IndexFileError(f"no index at {self.path}; build one with 'unspin ingest'")
+        if self.path.exists() and self.path.is_dir():
+            raise IndexFileError(f"{self.path} is a directory, not an index file")
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            self._setup(create)
+        except sqlite3.DatabaseError as exc:
+            raise IndexFileError(f"{self.path} is not a usable unspin index: {exc}") from None
+        self._in_tx = False
+
+    def _setup(self, create: bool) -> None:
+        con = self.con
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == 0 and tables - {"documents", "postings"}:
+            raise IndexFileError(f"{self.path} is a SQLite file but not an unspin index")
+        if version > SCHEMA_VERSION:
+            raise IndexFileError(
+                f"{self.path} has index schema {version}; this unspin reads up to "
+                f"{SCHEMA_VERSION}. Upgrade unspin."
+            )
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+        con.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+        if version == 0:
+            if not create:
+                raise IndexFileError(f"{self.path} is not an unspin index")
+            con.executescript(_SCHEMA)
+            con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # ----------------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        if self._in_tx:
+            self.commit()
+        self.con.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def begin(self) -> None:
+        if not self._in_tx:
+            self.con.execute("BEGIN IMMEDIATE")
+            self._in_tx = True
+
+    def commit(self) -> None:
+        if self._in_tx:
+            self.con.execute("COMMIT")
+            self._in_tx = False
+
+    # ----------------------------------------------------------------------- writing
+
+    def upsert(
+        self,
+        url: str,
+        text: str,
+        *,
+        title: str | None = None,
+        date: str | None = None,
+        author: str | None = None,
+        site: str | None = None,
+        fp: Fingerprints | None = None,
+    ) -> tuple[str, int]:
+        """Store one document. Returns (status, id); status is one of "added", "updated",
+        "unchanged" (same URL, same text) or "duplicate" (same text already stored under
+        another URL; nothing is written and the id is that document's).
+
+        Runs inside the current transaction if :meth:`begin` was called, else in its own.
+        """
+        chash = content_hash(text)
+        own_tx = not self._in_tx
+        if own_tx:
+            self.begin()
+        try:
+            status, doc_id = self._upsert(url, text, chash, title, date, author, site, fp)
+        except BaseException:
+            if own_tx:
+                self.con.execute("ROLLBACK")
+                self._in_tx = False
+            raise
+        if own_tx:
+            self.commit()
+        return status, doc_id
+
+    def _upsert(
+        self,
+        url: str,
+        text: str,
+        chash: bytes,
+        title: str | None,
+        date: str | None,
+        author: str | None,
+        site: str | None,
+        fp: Fingerprints | None,
+    ) -> tuple[str, int]:
+        con = self.con
+        row = con.execute(
+            "SELECT id, content_hash, text FROM documents WHERE url=?", (url,)
+        ).fetchone()
+        if row is not None and row[1] == chash:
+            return "unchanged", row[0]
+        if row is None:
+            dup = con.execute(
+                "SELECT id FROM documents WHERE content_hash=? LIMIT 1", (chash,)
+            ).fetchone()
+            if dup is not None:
+                return "duplicate", dup[0]
+        fp = fp or fingerprints(text)
+        now = time.time()
+        blob = _compress(text)
+        if row is None:
+            cur = con.execute(
+                "INSERT INTO documents (url, content_hash, title, date, author, site, words,"
+                " fingerprints, text, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (url, chash, title, date, author, site, fp.words, len(fp.hashes), blob, now, now),
+            )
+            doc_id = int(cur.lastrowid or 0)
+            status = "added"
+        else:
+            doc_id = row[0]
+            old = fingerprints(_decompress(row[2]))
+            con.executemany(
+                "DELETE FROM postings WHERE h=? AND doc=?",
+                [(h - _SIGN, doc_id) for h in old.hashes],
+            )
+            con.execute(
+                "UPDATE documents SET content_hash=?, title=?, date=?, author=?, site=?,"
+                " words=?, fingerprints=?, text=?, updated_at=? WHERE id=?",
+                (chash, title, date, author, site, fp.words, len(fp.hashes), blob, now, doc_id),
+            )
+            status = "updated"
+        con.executemany(
+            "INSERT OR IGNORE INTO postings (h, doc) VALUES (?, ?)",
+            [(h - _SIGN, doc_id) for h in fp.hashes],
+        )
+        return status, doc_id
+
+    def has_url(self, url: str) -> bool:
+        row = self.con.execute("SELECT 1 FROM documents WHERE url=?", (url,)).fetchone()
+        return row is not None
+
+    # ----------------------------------------------------------------------- reading
+
+    def __len__(self) -> int:
+        return int(self.con.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def get(self, doc_id: int) -> StoredDocument | None:
+        row = self.con.execute(
+            "SELECT id, url, title, date, author, site, text, words FROM documents WHERE id=?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredDocument(
+            row[0], row[1], row[2], row[3], row[4], row[5], _decompress(row[6]), row[7]
+        )
+
+    def get_url(self, url: str) -> StoredDocument | None:
+        row = self.con.execute("SELECT id FROM documents WHERE url=?", (url,)).fetchone()
+        return self.get(row[0]) if row else None
+
+    def iter_documents(self) -> Iterator[StoredDocument]:
+        last = 0
+        while True:
+            ids = [
+                r[0]
+                for r in self.con.execute(
+                    "SELECT id FROM documents WHERE id>? ORDER BY id LIMIT 500", (last,)
+                )
+            ]
+            if not ids:
+                return
+            for i in ids:
+                doc = self.get(i)
+                if doc is not None:
+                    yield doc
+            last = ids[-1]
+
+    def candidates(self, fp: Fingerprints, limit: int = 10) -> list[Candidate]:
+        """Documents sharing fingerprints with ``fp``, best first."""
+        n_docs = max(1, len(self))
+        score: dict[int, float] = defaultdict(float)
+        shared: dict[int, int] = defaultdict(int)
+        q = "SELECT doc FROM postings WHERE h=? LIMIT ?"
+        for h in fp.hashes:
+            docs = self.con.execute(q, (h - _SIGN, MAX_POSTINGS + 1)).fetchall()
+            if not docs or len(docs) > MAX_POSTINGS:
+                continue
+            w = math.log(1.0 + n_docs / len(docs)) * (2.0 if h & IMMUTABLE_BIT else 1.0)
+            for (d,) in docs:
+                score[d] += w
+                shared[d] += 1
+        best = sorted(score, key=lambda d: (-score[d], d))[:limit]
+        return [Candidate(d, score[d], shared[d]) for d in best]
+
+    def stats(self) -> dict[str, float]:
+        docs = len(self)
+        postings = int(self.con.execute("SELECT count(*) FROM postings").fetchone()[0])
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+        return {
+            "documents": docs,
+            "postings": postings,
+            "bytes": size,
+            "bytes_per_document": size / docs if docs else 0.0,
+        }
+
+    def integrity_ok(self) -> bool:
+        return self.con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def bulk_upsert(index: Index, docs: Iterable[dict], batch: int = 500) -> dict[str, int]:
+    """Upsert many documents (dicts with url, text and optional metadata) in batches."""
+    counts: dict[str, int] = defaultdict(int)
+    n = 0
+    index.begin()
+    for d in docs:
+        status, _ = index.upsert(
+            d["url"],
+            d["text"],
+            title=d.get("title"),
+            date=d.get("date"),
+            author=d.get("author"),
+            site=d.get("site"),
+        )
+        counts[status] += 1
+        n += 1
+        if n % batch == 0:
+            index.commit()
+            index.begin()
+    index.commit()
+    return dict(counts)
