@@ -5,6 +5,8 @@ Public API::
     import unspin
     report = unspin.check(text)          # CheckReport: edits with confidence + document score
     result = unspin.restore(text)        # Restoration: restored text + edits
+    result = unspin.restore(text, index="news.db")  # ... using the traced source article
+    found = unspin.trace(text, "news.db")  # TraceReport: source articles + aligned swaps
     results = unspin.restore_many(texts) # batch API, resources loaded once
 
 All functions share one lazily loaded :class:`unspin.engine.Engine`.
@@ -13,10 +15,16 @@ All functions share one lazily loaded :class:`unspin.engine.Engine`.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
+
+if TYPE_CHECKING:
+    from unspin.index import Index
+    from unspin.trace import TraceReport
 
 __all__ = [
     "CheckReport",
@@ -29,6 +37,7 @@ __all__ = [
     "get_engine",
     "restore",
     "restore_many",
+    "trace",
 ]
 __version__ = "0.1.0"
 
@@ -56,10 +65,42 @@ def check(
 
 
 def restore(
-    text: str, *, min_confidence: float | None = None, progress: Callable | None = None
+    text: str,
+    *,
+    min_confidence: float | None = None,
+    progress: Callable | None = None,
+    index: str | os.PathLike[str] | Index | None = None,
 ) -> Restoration:
-    """Propose the original wording for each flagged span and return the restored text."""
-    return get_engine().restore(text, min_confidence=min_confidence, progress=progress)
+    """Propose the original wording for each flagged span and return the restored text.
+
+    With ``index`` (an :class:`unspin.index.Index` or the path of one), the text is traced
+    first; when its source is found, the aligned source wording replaces the model's guesses
+    and the match is reported in ``Restoration.source``.
+    """
+    result = get_engine().restore(text, min_confidence=min_confidence, progress=progress)
+    if index is None:
+        return result
+    from unspin.engine import apply_edits
+    from unspin.trace import edits_from_source
+    from unspin.trace import trace as _trace
+
+    found = _trace(text, index, limit=1).best
+    if found is None:
+        result.message = (result.message + " " if result.message else "") + (
+            "no source found in the index; edits are the model's"
+        )
+        return result
+    result.edits = edits_from_source(text, found, result.edits)
+    result.restored = apply_edits(text, result.edits)
+    result.source = found.to_dict()
+    return result
+
+
+def trace(text: str, index: str | os.PathLike[str] | Index, *, limit: int = 3) -> TraceReport:
+    """Find the indexed articles that ``text`` was copied (and spun) from, best first."""
+    from unspin.trace import trace as _trace
+
+    return _trace(text, index, limit=limit)
 
 
 def check_many(

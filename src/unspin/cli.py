@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -23,6 +24,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 import unspin
+from unspin.cli_index import add_commands
 from unspin.engine import usable_edits
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 from unspin.textio import DEFAULT_MAX_BYTES, read_text
@@ -68,18 +70,39 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="unspin",
         description="Find and reverse 'article spinner' synonym swaps in English text.",
-        epilog="Run 'unspin check -h' or 'unspin restore -h' for the options of each command.",
+        epilog="Run 'unspin COMMAND -h' for the options of each command.",
     )
     parser.add_argument("--version", action="version", version=f"unspin {unspin.__version__}")
     parser.add_argument(
         "--debug", action="store_true", help="show a full traceback on unexpected errors"
     )
 
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("file", metavar="FILE", help="text file to read, or - for standard input")
-    common.add_argument(
+    inputs = argparse.ArgumentParser(add_help=False)
+    inputs.add_argument("file", metavar="FILE", help="text file to read, or - for standard input")
+    inputs.add_argument(
         "--json", action="store_true", help="print the full result as JSON on standard output"
     )
+    inputs.add_argument(
+        "--max-bytes",
+        type=_positive_int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse input larger than N bytes (default: {DEFAULT_MAX_BYTES})",
+    )
+    inputs.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour output: auto (only on a terminal, honours NO_COLOR), always or never",
+    )
+    inputs.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show a full traceback on unexpected errors",
+    )
+
+    common = argparse.ArgumentParser(add_help=False, parents=[inputs])
     common.add_argument(
         "--min-confidence",
         type=_confidence,
@@ -87,26 +110,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X",
         help="only report edits with confidence >= X (0-1; default: the engine's threshold)",
     )
-    common.add_argument(
-        "--max-bytes",
-        type=_positive_int,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"refuse input larger than N bytes (default: {DEFAULT_MAX_BYTES})",
-    )
-    common.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="colour output: auto (only on a terminal, honours NO_COLOR), always or never",
-    )
-    common.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="show a full traceback on unexpected errors",
-    )
-
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     p_check = sub.add_parser(
         "check",
@@ -130,7 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="show a word diff ([-removed-] {+inserted+} when not on a terminal) "
         "instead of the restored text",
     )
+    p_restore.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="trace the text in this index first; a found source's wording beats any guess",
+    )
     p_restore.set_defaults(func=_cmd_restore)
+    add_commands(sub, inputs)
     return parser
 
 
@@ -262,8 +273,12 @@ def _progress(text: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     with Progress(
-        TextColumn("unspin"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} words"),
-        TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True,
+        TextColumn("unspin"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} words"),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
     ) as bar:
         task = bar.add_task("analyse", total=len(text) // 6)  # words, until the engine knows
 
@@ -304,7 +319,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     if args.json and args.diff:
         raise UnspinInputError("--json and --diff cannot be used together")
-    result, done = _run(args, unspin.restore)
+    analyse: Callable[..., Any] = unspin.restore
+    if args.index is not None:
+        from unspin.cli_index import _open_index
+
+        index = _open_index(args.index, create=False)
+
+        def analyse(text: str, **kw: Any) -> Any:
+            return unspin.restore(text, index=index, **kw)
+
+    result, done = _run(args, analyse)
     if done is not None:
         return done
     if args.diff:
@@ -316,6 +340,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     n = len(result.edits)
     changed = "no changes" if n == 0 else f"{_plural(n, 'edit')} restored"
+    if result.source is not None:
+        changed += f" from the source {result.source['url']}"
     print(
         f"unspin: {changed}; score {result.score:.2f} — {result.verdict} "
         f"({_plural(result.words, 'word')})",

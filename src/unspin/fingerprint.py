@@ -8,7 +8,8 @@ are kept literally and their shingles carry more weight.
 
 A fingerprint is a 32-bit hash of three consecutive keys. Only hashes divisible by
 :data:`SAMPLE` are kept (content-defined sampling: a copy keeps the same sample as its source
-wherever its keys are unchanged), plus, for short texts, the smallest few hashes. The lowest
+wherever its keys are unchanged), plus the :data:`MIN_KEPT` smallest hashes (a bottom-k
+sketch, which keeps short, heavily spun copies findable). The lowest
 bit of a kept hash tells whether its shingle contains an immutable.
 """
 
@@ -28,7 +29,7 @@ __all__ = ["SAMPLE", "Fingerprints", "canonical_keys", "fingerprints", "synonym_
 
 SAMPLE = 8  # keep one shingle hash in SAMPLE
 SHINGLE = 3
-MIN_KEPT = 8  # short texts keep at least this many (their smallest hashes)
+MIN_KEPT = 8  # the smallest hashes, kept besides the sample
 IMMUTABLE_BIT = 1
 
 # Function words and the filler that spinners add or rewrite. Content words only survive.
@@ -142,18 +143,16 @@ def fingerprints(text: str) -> Fingerprints:
     """The sampled fingerprints of ``text`` (see the module docstring)."""
     keys, words = canonical_keys(text)
     every = set(shingle_hashes(keys))
-    kept = {h for h in every if is_sampled(h)}
-    if len(kept) < MIN_KEPT:
-        kept |= set(sorted(every)[:MIN_KEPT])
+    kept = {h for h in every if is_sampled(h)} | set(sorted(every)[:MIN_KEPT])
     return Fingerprints(tuple(sorted(kept)), len(keys), words)
 
 
 def query_hashes(text: str) -> Fingerprints:
     """Fingerprints for looking ``text`` up: the sample plus the smallest hashes.
 
-    A short source keeps its smallest hashes besides its sample, so a query includes its own
-    smallest ones too; the bottom of a spun copy overlaps the bottom of its source wherever
-    the shingles survived.
+    Every source keeps its smallest hashes besides its sample, so a query includes its own
+    smallest ones too (more of them, as spinning removes some); the bottom of a spun copy
+    overlaps the bottom of its source wherever the shingles survived.
     """
     keys, words = canonical_keys(text)
     every = set(shingle_hashes(keys))

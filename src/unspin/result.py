@@ -50,9 +50,14 @@ class Restoration(CheckReport):
     """Result of :func:`unspin.restore`: the check report plus the restored text."""
 
     restored: str = ""
+    # the verified source article when restoring against an index (a trace SourceMatch dict)
+    source: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"restored": self.restored, **_report_dict(self)}
+        out = {"restored": self.restored, **_report_dict(self)}
+        if self.source is not None:
+            out["source"] = self.source
+        return out
 
 
 def _report_dict(r: CheckReport) -> dict[str, Any]:

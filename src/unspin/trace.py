@@ -18,8 +18,16 @@ from typing import Any
 from unspin.align import AlignedSwap, align
 from unspin.fingerprint import query_hashes
 from unspin.index import Index
+from unspin.result import Edit
 
-__all__ = ["MIN_EXPLAINED", "MIN_MATCHED", "SourceMatch", "TraceReport", "trace"]
+__all__ = [
+    "MIN_EXPLAINED",
+    "MIN_MATCHED",
+    "SourceMatch",
+    "TraceReport",
+    "edits_from_source",
+    "trace",
+]
 
 # Fitted on spun BBC dev-split articles against arXiv abstracts and unrelated BBC articles
 # (benchmarks/trace.py): unrelated pairs explain < 0.2 of each other, spun copies at 35%
@@ -136,3 +144,33 @@ def trace(
     finally:
         if own:
             idx.close()
+
+
+def edits_from_source(text: str, match: SourceMatch, model_edits: list[Edit]) -> list[Edit]:
+    """Restoration edits for ``text`` given its verified source.
+
+    Every aligned swap becomes an edit back to the source's wording: the source is evidence, not
+    a guess. Where the copy reproduces the source, no edit can be right, so the model's edits
+    survive only inside passages the alignment could not explain (rewritten or added text).
+    """
+    edits = [
+        Edit(
+            start=s.start,
+            end=s.end,
+            spun=s.spun,
+            original=s.original,
+            confidence=round(match.similarity, 4),
+            evidence={
+                "source": match.url,
+                "source_start": s.source_start,
+                "source_end": s.source_end,
+            },
+        )
+        for s in match.swaps
+        if s.kind == "swap"
+    ]
+    open_regions = [(s.start, s.end) for s in match.swaps if s.kind in ("rewrite", "insert")]
+    for e in model_edits:
+        if any(a <= e.start and e.end <= b for a, b in open_regions):
+            edits.append(e)
+    return sorted(edits, key=lambda e: (e.start, e.end))

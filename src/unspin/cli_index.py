@@ -1,0 +1,284 @@
+"""The index commands of the CLI: ``unspin ingest`` and ``unspin trace``.
+
+Both take ``--index PATH``; its default is ``$UNSPIN_INDEX`` if set, else
+``$XDG_DATA_HOME/unspin/index.db`` (``~/.local/share/unspin/index.db``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from unspin.result import UnspinInputError
+
+KINDS = ("auto", "feed", "sitemap", "urls", "html", "text", "warc", "jsonl")
+
+
+def default_index_path() -> Path:
+    env = os.environ.get("UNSPIN_INDEX")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "unspin" / "index.db"
+
+
+def _nonneg_float(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not x >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return x
+
+
+def _count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return n
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Register ``ingest`` and ``trace`` on the main parser's sub-command set."""
+    index_opt = argparse.ArgumentParser(add_help=False)
+    index_opt.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help=f"index file (default: $UNSPIN_INDEX or {default_index_path()})",
+    )
+
+    p = sub.add_parser(
+        "ingest",
+        parents=[index_opt],
+        help="add articles to the index from feeds, sitemaps, URLs, files or WARC archives",
+        description="Fetch or read each SOURCE, extract the article text and store it in the "
+        "index. SOURCE is an http(s) URL (RSS/Atom feed, sitemap or article page), a file of "
+        "URLs, an HTML/text/JSONL file, a WARC or WARC.gz archive, or a folder of these. "
+        "Re-running adds only what is new.",
+    )
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--kind", choices=KINDS, default="auto", help="force the source type")
+    p.add_argument(
+        "--limit", type=_count, default=None, metavar="N", help="at most N documents per source"
+    )
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch pages again even when their URL is already indexed",
+    )
+    p.add_argument(
+        "--delay",
+        type=_nonneg_float,
+        default=1.0,
+        metavar="S",
+        help="seconds between requests to one host (default 1; robots.txt "
+        "Crawl-delay wins when larger)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_nonneg_float,
+        default=15.0,
+        metavar="S",
+        help="seconds before a request is abandoned (default 15)",
+    )
+    p.add_argument(
+        "--retries",
+        type=_count,
+        default=3,
+        metavar="N",
+        help="retries after errors, with backoff (default 3)",
+    )
+    p.add_argument("--user-agent", default=None, metavar="UA", help="User-Agent header")
+    p.add_argument(
+        "--ignore-robots",
+        action="store_true",
+        help="do not obey robots.txt (only for sites you own)",
+    )
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching private, loopback and link-local addresses",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=_cmd_ingest)
+
+    t = sub.add_parser(
+        "trace",
+        parents=[common, index_opt],
+        help="find the indexed article a spun copy was made from",
+        description="Find the indexed articles that FILE was copied from and show each "
+        "swap between the copy and its source.",
+    )
+    t.add_argument(
+        "--limit", type=_count, default=3, metavar="N", help="report at most N sources (default 3)"
+    )
+    t.set_defaults(func=_cmd_trace)
+
+
+def _open_index(path: Path | None, create: bool) -> Any:
+    from unspin.index import Index, IndexFileError
+
+    try:
+        return Index(path or default_index_path(), create=create)
+    except IndexFileError as exc:
+        raise UnspinInputError(str(exc)) from None
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from unspin.fetch import Fetcher
+    from unspin.ingest import ingest
+
+    for spec in args.sources:
+        if "://" not in spec and not os.path.exists(spec):
+            raise UnspinInputError(f"{spec}: no such file or folder")
+    kwargs: dict[str, Any] = {
+        "delay": args.delay,
+        "timeout": args.timeout,
+        "retries": args.retries,
+        "obey_robots": not args.ignore_robots,
+        "allow_private": args.allow_private,
+    }
+    if args.user_agent:
+        kwargs["user_agent"] = args.user_agent
+    fetcher = Fetcher(**kwargs)
+    index = _open_index(args.index, create=True)
+    err = Console(file=sys.stderr, highlight=False)
+    try:
+        if sys.stderr.isatty() and not args.json:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("ingest"),
+                TextColumn("{task.fields[counts]}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("ingest", total=None, counts="")
+                seen: dict[str, int] = {}
+
+                def on_item(item: Any, status: str) -> None:
+                    seen[status] = seen.get(status, 0) + 1
+                    bar.update(task, counts=", ".join(f"{k} {v}" for k, v in seen.items()))
+
+                summary = ingest(
+                    args.sources,
+                    index,
+                    fetcher=fetcher,
+                    kind=args.kind,
+                    limit=args.limit,
+                    refresh=args.refresh,
+                    on_item=on_item,
+                )
+        else:
+            summary = ingest(
+                args.sources,
+                index,
+                fetcher=fetcher,
+                kind=args.kind,
+                limit=args.limit,
+                refresh=args.refresh,
+            )
+        total = len(index)
+    finally:
+        index.close()
+    if args.json:
+        payload = summary.to_dict()
+        payload["index"] = str(index.path)
+        payload["documents_in_index"] = total
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    out.print(
+        f"added {summary.added}, updated {summary.updated}, unchanged {summary.unchanged}, "
+        f"duplicate text {summary.duplicate}; skipped {sum(summary.skipped.values())}, "
+        f"failed {sum(summary.failed.values())} in {summary.seconds:.1f} s",
+        markup=False,
+    )
+    for title, reasons in (("skipped", summary.skipped), ("failed", summary.failed)):
+        for reason, n in reasons.most_common(10):
+            out.print(f"  {title}: {n} × {reason}", markup=False)
+    for url, reason in summary.failed_examples[:5]:
+        out.print(f"  e.g. {url}: {reason}", markup=False)
+    out.print(f"{index.path}: {total} documents", markup=False)
+    return 0
+
+
+# --------------------------------------------------------------------------- trace
+
+
+def render_trace(report: Any, styled: bool) -> Text:
+    out = Text()
+    if not report.matches:
+        out.append("no source found in the index\n")
+        return out
+    for rank, m in enumerate(report.matches, 1):
+        head = f"{rank}. {m.title or '(untitled)'}"
+        out.append(head + "\n", style="bold" if styled else "")
+        out.append(f"   {m.url}" + (f" · {m.date}" if m.date else "") + "\n")
+        swaps = [s for s in m.swaps if s.kind == "swap"]
+        out.append(
+            f"   similarity {m.similarity:.2f}: explains {m.explained:.0%} of the copy "
+            f"({m.matched:.0%} verbatim), covers {m.source_covered:.0%} of the source; "
+            f"{len(swaps)} swaps\n"
+        )
+    best = report.matches[0]
+    out.append("\nCopy aligned with the best source ([copy → source]):\n\n")
+    text = report.text
+    pos = 0
+    for s in best.swaps:
+        if s.kind not in ("swap", "insert", "rewrite") or s.start < pos:
+            continue
+        out.append(text[pos : s.start])
+        spun = text[s.start : s.end]
+        if s.kind == "swap":
+            if styled:
+                out.append(spun, style="bold red underline")
+                out.append(f" → {s.original}", style="green")
+            else:
+                out.append(f"[{spun} → {s.original}]")
+        elif styled:
+            out.append(spun, style="dim")
+        else:
+            out.append(f"[+{spun}+]")
+        pos = s.end
+    out.append(text[pos:])
+    if not out.plain.endswith("\n"):
+        out.append("\n")
+    return out
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    from unspin.cli import _console, _emit, _print_json, _styled
+    from unspin.textio import read_text
+    from unspin.trace import trace
+
+    text = read_text(args.file, max_bytes=args.max_bytes)
+    index = _open_index(args.index, create=False)
+    try:
+        report = trace(text, index, limit=max(1, args.limit))
+    finally:
+        index.close()
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    console = _console(sys.stdout, args.color)
+    styled = _styled(console)
+    _emit(console, render_trace(report, styled), styled)
+    return 0
