@@ -14,14 +14,14 @@ Scores, all over the copy's words:
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
 from unspin.fingerprint import STOPWORDS
-from unspin.tokenize import Token, tokenize
 
-__all__ = ["MAX_SWAP_WORDS", "AlignedSwap", "Alignment", "align"]
+__all__ = ["MAX_SWAP_WORDS", "AlignedSwap", "Alignment", "Words", "align", "words"]
 
 MAX_SWAP_WORDS = 4
 MAX_ALIGN_WORDS = 20_000  # longer texts are aligned on their first words only
@@ -70,14 +70,36 @@ class Alignment:
         return min(1.0, covered / self.source_words)
 
 
-def _words(text: str) -> list[Token]:
-    return [t for t in tokenize(text) if t.is_word][:MAX_ALIGN_WORDS]
+# the word and number tokens of unspin.tokenize, without its sentence and quote tracking
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|s)?|[^\W\d_](?:\w|['’\-.](?=[^\W_]))*")
 
 
-def align(copy: str, source: str) -> Alignment:
-    cw, sw = _words(copy), _words(source)
-    a = [t.text.lower() for t in cw]
-    b = [t.text.lower() for t in sw]
+@dataclass(frozen=True)
+class Words:
+    """The words of a text with their offsets; make once, align against many sources."""
+
+    lower: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+def words(text: str) -> Words:
+    lower, starts, ends = [], [], []
+    for m in _WORD_RE.finditer(text):
+        if len(lower) >= MAX_ALIGN_WORDS:
+            break
+        lower.append(m.group().lower())
+        starts.append(m.start())
+        ends.append(m.end())
+    return Words(lower, starts, ends)
+
+
+def align(copy: str, source: str, copy_words: Words | None = None) -> Alignment:
+    """Align ``copy`` with ``source``; pass ``copy_words`` (:func:`words` of the copy) when
+    aligning one copy with several sources."""
+    cw = copy_words or words(copy)
+    sw = words(source)
+    a, b = cw.lower, sw.lower
     blocks = SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
 
     solid: list[tuple[int, int, int]] = []  # matched runs that count as evidence
@@ -113,23 +135,25 @@ def _gap_kind(gap_a: int, gap_b: int, flanked: bool) -> str:
     return "rewrite"
 
 
+def _span(w: Words, i: int, j: int) -> tuple[int, int]:
+    if j > i:
+        return w.starts[i], w.ends[j - 1]
+    # an empty span sits where the missing words would have been
+    at = w.starts[i] if i < len(w.starts) else (w.ends[-1] if w.ends else 0)
+    return at, at
+
+
 def _make_swap(
     copy: str,
     source: str,
-    cw: list[Token],
-    sw: list[Token],
+    cw: Words,
+    sw: Words,
     i1: int,
     i2: int,
     j1: int,
     j2: int,
     kind: str,
 ) -> AlignedSwap:
-    if i2 > i1:
-        start, end = cw[i1].start, cw[i2 - 1].end
-    else:  # an empty span sits where the deleted words would have been
-        start = end = cw[i1].start if i1 < len(cw) else (cw[-1].end if cw else 0)
-    if j2 > j1:
-        s_start, s_end = sw[j1].start, sw[j2 - 1].end
-    else:
-        s_start = s_end = sw[j1].start if j1 < len(sw) else (sw[-1].end if sw else 0)
+    start, end = _span(cw, i1, i2)
+    s_start, s_end = _span(sw, j1, j2)
     return AlignedSwap(start, end, copy[start:end], s_start, s_end, source[s_start:s_end], kind)

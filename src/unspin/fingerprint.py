@@ -23,9 +23,16 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from unspin.tokenize import tokenize
+import numpy as np
 
-__all__ = ["SAMPLE", "Fingerprints", "canonical_keys", "fingerprints", "synonym_classes"]
+__all__ = [
+    "SAMPLE",
+    "Fingerprints",
+    "canonical_ids",
+    "fingerprints",
+    "query_hashes",
+    "synonym_classes",
+]
 
 SAMPLE = 8  # keep one shingle hash in SAMPLE
 SHINGLE = 3
@@ -86,65 +93,102 @@ def synonym_classes() -> dict[str, str]:
     return out
 
 
-def canonical_keys(text: str) -> tuple[list[tuple[str, bool, int, int]], int]:
-    """(key, immutable, start, end) for each content word of ``text``, and the word count.
+# One pass over the text: numbers, words (as in unspin.tokenize) and sentence ends. A word after
+# a sentence end (or at the start) is sentence-initial, so its capital says nothing about names.
+_SCAN_RE = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_](?:\w|['’\-.](?=[^\W_]))*)|([.!?:;]|\n)")
+_M1, _M2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
 
-    Keys: ``#digits`` for numbers, ``@name`` for mid-sentence capitalised words, otherwise the
-    synonym-class representative of the lower-cased word.
+
+_STOP = -1
+_WORD_CACHE_MAX = 500_000
+_word_cache: dict[str, tuple[int, int]] = {}
+
+
+def _key_id(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8"))
+
+
+def _word_ids(word: str) -> tuple[int, int]:
+    """(id as an ordinary word, id as a name) for a word as written; _STOP for dropped words."""
+    low = word.lower()
+    if low in STOPWORDS or len(low) < 2:
+        return _STOP, _STOP
+    plain = _key_id(synonym_classes().get(low, low))
+    name = _key_id("@" + low) if word[0].isupper() else plain
+    return plain, name
+
+
+def canonical_ids(text: str) -> tuple[list[int], list[bool], int]:
+    """Key ids of the content words of ``text``, whether each is an immutable, and the number
+    of words.
+
+    Keys: ``#digits`` for numbers, ``@name`` for capitalised words inside a sentence, otherwise
+    the synonym-class representative of the lower-cased word.
     """
-    classes = synonym_classes()
-    out: list[tuple[str, bool, int, int]] = []
+    ids: list[int] = []
+    immutable: list[bool] = []
     words = 0
-    for tok in tokenize(text):
-        if not tok.is_word:
+    sent_start = True
+    cache = _word_cache
+    for num, word, end in _SCAN_RE.findall(text):
+        if end:
+            sent_start = True
             continue
         words += 1
-        t = tok.text
-        if tok.kind == "num":
-            digits = _NUM_RE.sub("", t)
-            if digits:
-                out.append(("#" + digits, True, tok.start, tok.end))
-            continue
-        low = t.lower()
-        if low in STOPWORDS or len(low) < 2:
-            continue
-        if t[0].isupper() and not tok.sent_start:
-            out.append(("@" + low, True, tok.start, tok.end))
-            continue
-        out.append((classes.get(low, low), False, tok.start, tok.end))
-    return out, words
+        if num:
+            ids.append(_key_id("#" + _NUM_RE.sub("", num)))
+            immutable.append(True)
+        else:
+            info = cache.get(word)
+            if info is None:
+                info = _word_ids(word)
+                if len(cache) < _WORD_CACHE_MAX:
+                    cache[word] = info
+            plain, name = info
+            if plain != _STOP:
+                if name != plain and not sent_start:
+                    ids.append(name)
+                    immutable.append(True)
+                else:
+                    ids.append(plain)
+                    immutable.append(False)
+        sent_start = False
+    return ids, immutable, words
 
 
-def _hash(parts: list[str]) -> int:
-    return zlib.crc32("\x1f".join(parts).encode("utf-8"))
-
-
-def shingle_hashes(keys: list[tuple[str, bool, int, int]]) -> list[int]:
-    """Every shingle hash of the key sequence, with the immutable bit set where it applies."""
-    out: list[int] = []
-    n = len(keys)
+def shingle_hashes(ids: list[int], immutable: list[bool]) -> np.ndarray:
+    """Every shingle hash of the key-id sequence, with the immutable bit set where it applies."""
+    n = len(ids)
     if n == 0:
-        return out
+        return np.zeros(0, dtype=np.uint64)
     width = min(SHINGLE, n)
-    for i in range(n - width + 1):
-        window = keys[i : i + width]
-        h = _hash([k for k, _, _, _ in window]) & ~IMMUTABLE_BIT
-        if any(imm for _, imm, _, _ in window):
-            h |= IMMUTABLE_BIT
-        out.append(h)
-    return out
+    m = n - width + 1
+    v = np.asarray(ids, dtype=np.uint64)
+    x = np.zeros(m, dtype=np.uint64)
+    for k in range(width):
+        x = (x ^ v[k : k + m]) * _M1
+    x = (x ^ (x >> np.uint64(29))) * _M2
+    h = (x >> np.uint64(32)) & ~np.uint64(IMMUTABLE_BIT)
+    if any(immutable):
+        imm = np.asarray(immutable, dtype=np.uint8)
+        held = np.convolve(imm, np.ones(width, dtype=np.uint8), mode="valid") > 0
+        h[held] |= np.uint64(IMMUTABLE_BIT)
+    return h
 
 
-def is_sampled(h: int) -> bool:
-    return (h >> 1) % SAMPLE == 0
+def _select(every: np.ndarray, bottom: int) -> tuple[int, ...]:
+    if len(every) == 0:
+        return ()
+    uniq = np.unique(every)  # sorted
+    sampled = uniq[((uniq >> np.uint64(1)) % np.uint64(SAMPLE)) == 0]
+    kept = np.union1d(sampled, uniq[:bottom])
+    return tuple(int(h) for h in kept)
 
 
 def fingerprints(text: str) -> Fingerprints:
     """The sampled fingerprints of ``text`` (see the module docstring)."""
-    keys, words = canonical_keys(text)
-    every = set(shingle_hashes(keys))
-    kept = {h for h in every if is_sampled(h)} | set(sorted(every)[:MIN_KEPT])
-    return Fingerprints(tuple(sorted(kept)), len(keys), words)
+    ids, immutable, words = canonical_ids(text)
+    return Fingerprints(_select(shingle_hashes(ids, immutable), MIN_KEPT), len(ids), words)
 
 
 def query_hashes(text: str) -> Fingerprints:
@@ -154,7 +198,5 @@ def query_hashes(text: str) -> Fingerprints:
     smallest ones too (more of them, as spinning removes some); the bottom of a spun copy
     overlaps the bottom of its source wherever the shingles survived.
     """
-    keys, words = canonical_keys(text)
-    every = set(shingle_hashes(keys))
-    kept = {h for h in every if is_sampled(h)} | set(sorted(every)[: 4 * MIN_KEPT])
-    return Fingerprints(tuple(sorted(kept)), len(keys), words)
+    ids, immutable, words = canonical_ids(text)
+    return Fingerprints(_select(shingle_hashes(ids, immutable), 4 * MIN_KEPT), len(ids), words)

@@ -17,7 +17,7 @@ import sqlite3
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,8 +30,10 @@ __all__ = [
     "Candidate",
     "Index",
     "IndexFileError",
+    "PreparedDocument",
     "StoredDocument",
     "content_hash",
+    "prepare_document",
 ]
 
 SCHEMA_VERSION = 1
@@ -61,6 +63,37 @@ CREATE TABLE IF NOT EXISTS postings (
 
 _SIGN = 1 << 31  # hashes are stored as signed 32-bit values (4 bytes in a SQLite record)
 MAX_POSTINGS = 5_000  # a fingerprint shared by more documents than this says nothing
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document ready to store: the costly work (fingerprints, compression) is done, so it
+    can be prepared in worker processes and written by one."""
+
+    url: str
+    content_hash: bytes
+    title: str | None
+    date: str | None
+    author: str | None
+    site: str | None
+    words: int
+    hashes: tuple[int, ...]
+    blob: bytes
+
+
+def prepare_document(
+    url: str,
+    text: str,
+    title: str | None = None,
+    date: str | None = None,
+    author: str | None = None,
+    site: str | None = None,
+    fp: Fingerprints | None = None,
+) -> PreparedDocument:
+    fp = fp or fingerprints(text)
+    return PreparedDocument(
+        url, content_hash(text), title, date, author, site, fp.words, fp.hashes, _compress(text)
+    )
 
 
 class IndexFileError(Exception):
@@ -179,20 +212,22 @@ class Index:
         date: str | None = None,
         author: str | None = None,
         site: str | None = None,
-        fp: Fingerprints | None = None,
     ) -> tuple[str, int]:
-        """Store one document. Returns (status, id); status is one of "added", "updated",
-        "unchanged" (same URL, same text) or "duplicate" (same text already stored under
-        another URL; nothing is written and the id is that document's).
+        """Store one document; see :meth:`put`."""
+        return self.put(prepare_document(url, text, title, date, author, site))
+
+    def put(self, doc: PreparedDocument) -> tuple[str, int]:
+        """Store one prepared document. Returns (status, id); status is one of "added",
+        "updated", "unchanged" (same URL, same text) or "duplicate" (same text already stored
+        under another URL; nothing is written and the id is that document's).
 
         Runs inside the current transaction if :meth:`begin` was called, else in its own.
         """
-        chash = content_hash(text)
         own_tx = not self._in_tx
         if own_tx:
             self.begin()
         try:
-            status, doc_id = self._upsert(url, text, chash, title, date, author, site, fp)
+            status, doc_id = self._put(doc)
         except BaseException:
             if own_tx:
                 self.con.execute("ROLLBACK")
@@ -202,37 +237,26 @@ class Index:
             self.commit()
         return status, doc_id
 
-    def _upsert(
-        self,
-        url: str,
-        text: str,
-        chash: bytes,
-        title: str | None,
-        date: str | None,
-        author: str | None,
-        site: str | None,
-        fp: Fingerprints | None,
-    ) -> tuple[str, int]:
+    def _put(self, d: PreparedDocument) -> tuple[str, int]:
         con = self.con
         row = con.execute(
-            "SELECT id, content_hash, text FROM documents WHERE url=?", (url,)
+            "SELECT id, content_hash, text FROM documents WHERE url=?", (d.url,)
         ).fetchone()
-        if row is not None and row[1] == chash:
+        if row is not None and row[1] == d.content_hash:
             return "unchanged", row[0]
         if row is None:
             dup = con.execute(
-                "SELECT id FROM documents WHERE content_hash=? LIMIT 1", (chash,)
+                "SELECT id FROM documents WHERE content_hash=? LIMIT 1", (d.content_hash,)
             ).fetchone()
             if dup is not None:
                 return "duplicate", dup[0]
-        fp = fp or fingerprints(text)
         now = time.time()
-        blob = _compress(text)
+        meta = (d.content_hash, d.title, d.date, d.author, d.site, d.words, len(d.hashes), d.blob)
         if row is None:
             cur = con.execute(
                 "INSERT INTO documents (url, content_hash, title, date, author, site, words,"
                 " fingerprints, text, added_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (url, chash, title, date, author, site, fp.words, len(fp.hashes), blob, now, now),
+                (d.url, *meta, now, now),
             )
             doc_id = int(cur.lastrowid or 0)
             status = "added"
@@ -246,12 +270,12 @@ class Index:
             con.execute(
                 "UPDATE documents SET content_hash=?, title=?, date=?, author=?, site=?,"
                 " words=?, fingerprints=?, text=?, updated_at=? WHERE id=?",
-                (chash, title, date, author, site, fp.words, len(fp.hashes), blob, now, doc_id),
+                (*meta, now, doc_id),
             )
             status = "updated"
         con.executemany(
             "INSERT OR IGNORE INTO postings (h, doc) VALUES (?, ?)",
-            [(h - _SIGN, doc_id) for h in fp.hashes],
+            [(h - _SIGN, doc_id) for h in d.hashes],
         )
         return status, doc_id
 
@@ -297,7 +321,7 @@ class Index:
             last = ids[-1]
 
     def candidates(self, fp: Fingerprints, limit: int = 10) -> list[Candidate]:
-        """Documents sharing fingerprints with ``fp``, best first."""
+        """Documents sharing fingerprints with ``fp``: most shared first, then by idf weight."""
         n_docs = max(1, len(self))
         score: dict[int, float] = defaultdict(float)
         shared: dict[int, int] = defaultdict(int)
@@ -310,7 +334,7 @@ class Index:
             for (d,) in docs:
                 score[d] += w
                 shared[d] += 1
-        best = sorted(score, key=lambda d: (-score[d], d))[:limit]
+        best = sorted(score, key=lambda d: (-shared[d], -score[d], d))[:limit]
         return [Candidate(d, score[d], shared[d]) for d in best]
 
     def stats(self) -> dict[str, float]:
@@ -326,26 +350,3 @@ class Index:
 
     def integrity_ok(self) -> bool:
         return self.con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-
-def bulk_upsert(index: Index, docs: Iterable[dict], batch: int = 500) -> dict[str, int]:
-    """Upsert many documents (dicts with url, text and optional metadata) in batches."""
-    counts: dict[str, int] = defaultdict(int)
-    n = 0
-    index.begin()
-    for d in docs:
-        status, _ = index.upsert(
-            d["url"],
-            d["text"],
-            title=d.get("title"),
-            date=d.get("date"),
-            author=d.get("author"),
-            site=d.get("site"),
-        )
-        counts[status] += 1
-        n += 1
-        if n % batch == 0:
-            index.commit()
-            index.begin()
-    index.commit()
-    return dict(counts)

@@ -16,7 +16,7 @@ from typing import Any
 
 from unspin.fetch import Fetcher
 from unspin.fingerprint import fingerprints
-from unspin.index import Index
+from unspin.index import Index, prepare_document
 from unspin.sources import RawDocument, Skipped, iter_documents
 
 __all__ = ["IngestSummary", "ingest"]
@@ -132,15 +132,10 @@ def _store(item: RawDocument | Skipped, index: Index, summary: IngestSummary) ->
         summary.skipped[f"too short (under {MIN_WORDS} words)"] += 1
         summary.index_seconds += time.perf_counter() - t
         return "skipped"
-    status, _ = index.upsert(
-        item.url,
-        item.text,
-        title=item.title,
-        date=item.date,
-        author=item.author,
-        site=item.site,
-        fp=fp,
+    prepared = prepare_document(
+        item.url, item.text, item.title, item.date, item.author, item.site, fp=fp
     )
+    status, _ = index.put(prepared)
     summary.index_seconds += time.perf_counter() - t
     if status == "added":
         summary.added += 1

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from unspin.align import AlignedSwap, align
+from unspin.align import AlignedSwap, align, words
 from unspin.fingerprint import query_hashes
 from unspin.index import Index
 from unspin.result import Edit
@@ -34,7 +34,7 @@ __all__ = [
 # substitution > 0.6.
 MIN_EXPLAINED = 0.40
 MIN_MATCHED = 0.25
-CHECK_CANDIDATES = 5
+CHECK_CANDIDATES = 8
 
 
 @dataclass
@@ -111,15 +111,19 @@ def trace(
         fp = query_hashes(text)
         cands = idx.candidates(fp, limit=candidates)
         matches: list[SourceMatch] = []
+        copy_words = words(text)
+        checked = 0
         for cand in cands:
-            # one shared fingerprint is weak evidence: verify it only while nothing better
-            # has been found (a heavily spun short copy may keep just one)
-            if cand.shared < 2 and matches:
-                continue
+            if matches:
+                # once a source is verified, only near-equals are worth an alignment (the
+                # same story stored twice); one shared fingerprint is then too weak
+                if cand.shared < 2 or cand.shared < 0.5 * matches[0].shared_fingerprints:
+                    break
             doc = idx.get(cand.doc)
             if doc is None:
                 continue
-            al = align(text, doc.text)
+            checked += 1
+            al = align(text, doc.text, copy_words)
             if al.explained < min_explained or al.matched < min_matched:
                 continue
             matches.append(
@@ -140,7 +144,7 @@ def trace(
                 )
             )
         matches.sort(key=lambda m: (-m.similarity, m.url))
-        return TraceReport(text, fp.words, matches[:limit], len(cands), time.perf_counter() - t0)
+        return TraceReport(text, fp.words, matches[:limit], checked, time.perf_counter() - t0)
     finally:
         if own:
             idx.close()
