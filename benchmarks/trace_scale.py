@@ -1,10 +1,11 @@
 """Trace at scale: ``python -m benchmarks.trace_scale [--docs N] [--workers W] [--index PATH]``.
 
 Builds an index of the 2,225 BBC articles plus N synthetic documents (default 1,000,000), each
-2-7 paragraphs (the BBC mean length, 2.2 kB) drawn at random from the whole BBC corpus, so that every BBC paragraph recurs in
-hundreds of synthetic documents: a hard case for look-up, since a spun copy shares fingerprints
-with many partial copies. Fingerprints and compression run in W worker processes; one process
-writes. Then 300 BBC articles spun at 20% and at 35% are traced.
+2-7 paragraphs (2.2 kB on average, as BBC articles) drawn at random from the whole BBC corpus,
+so that every BBC paragraph recurs in hundreds of synthetic documents: a hard case for look-up,
+since a spun copy shares fingerprints with many partial copies. Fingerprints and compression
+run in W worker processes; one process writes. Then 300 BBC articles spun at 20% and at 35%
+are traced.
 
 Reports index size on disk, build rate (documents/s, and per core of CPU time), and query
 latency p50/p95 with recall@1. Results: table on stdout, JSON in

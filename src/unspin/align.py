@@ -23,7 +23,8 @@ from unspin.fingerprint import STOPWORDS
 
 __all__ = ["MAX_SWAP_WORDS", "AlignedSwap", "Alignment", "Words", "align", "words"]
 
-MAX_SWAP_WORDS = 4
+MAX_SWAP_WORDS = 6  # two adjacent spinner swaps ("workplace mentioned" -> "office said")
+MAX_REFINE_WORDS = 40  # longer gaps are rewritten passages, not runs of swaps
 MAX_ALIGN_WORDS = 20_000  # longer texts are aligned on their first words only
 
 
@@ -106,6 +107,7 @@ def align(copy: str, source: str, copy_words: Words | None = None) -> Alignment:
     for i, j, n in blocks:
         if n >= 2 or (n == 1 and a[i] not in STOPWORDS and len(a[i]) > 1):
             solid.append((i, j, n))
+    solid = _refine(a, b, solid)
     matched = sum(n for _, _, n in solid)
 
     swaps: list[AlignedSwap] = []
@@ -123,6 +125,28 @@ def align(copy: str, source: str, copy_words: Words | None = None) -> Alignment:
         prev_i, prev_j = i + n, j + n
         prev_solid = n > 0
     return Alignment(len(a), len(b), matched, explained, swaps)
+
+
+def _refine(
+    a: list[str], b: list[str], solid: list[tuple[int, int, int]]
+) -> list[tuple[int, int, int]]:
+    """Split long gaps between two solid runs at any shared word, even a lone "the".
+
+    Between two anchors, "mentioned the settlement would increase" against "said the
+    agreement would raise" is three swaps, not one rewritten passage.
+    """
+    out: list[tuple[int, int, int]] = []
+    prev: tuple[int, int, int] | None = None
+    for blk in solid:
+        if prev is not None:
+            pi, pj = prev[0] + prev[2], prev[1] + prev[2]
+            gi, gj = blk[0] - pi, blk[1] - pj
+            if gi and gj and 1 < max(gi, gj) <= MAX_REFINE_WORDS:
+                inner = SequenceMatcher(None, a[pi : blk[0]], b[pj : blk[1]], autojunk=False)
+                out.extend((pi + x, pj + y, n) for x, y, n in inner.get_matching_blocks() if n)
+        out.append(blk)
+        prev = blk
+    return out
 
 
 def _gap_kind(gap_a: int, gap_b: int, flanked: bool) -> str:

@@ -14,7 +14,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,18 +86,20 @@ def iter_documents(
     fetcher: Fetcher | None = None,
     kind: str = "auto",
     limit: int | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> Iterator[RawDocument | Skipped]:
     """Yield the documents (and skips) of ``spec``: a URL, a file or a folder.
 
     ``kind`` forces how the source is read (one of :data:`KINDS`); ``limit`` caps the number of
     documents (skips do not count). Network sources use ``fetcher``, or a default
-    :class:`Fetcher` that is closed when the iteration ends.
+    :class:`Fetcher` that is closed when the iteration ends. ``known(url)``: true for web pages
+    already stored, which are then skipped without a request ("already indexed").
     """
     if kind not in KINDS:
         raise ValueError(f"unknown source kind {kind!r}; expected one of {', '.join(KINDS)}")
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
-    return _limited(_Run(spec, fetcher), kind, limit)
+    return _limited(_Run(spec, fetcher, known), kind, limit)
 
 
 def _limited(run: _Run, kind: str, limit: int | None) -> Iterator[Item]:
@@ -217,8 +219,11 @@ def _str_field(obj: dict[str, Any], key: str) -> str | None:
 class _Run:
     """State of one iter_documents call: the fetcher and the URLs already seen."""
 
-    def __init__(self, spec: str, fetcher: Fetcher | None) -> None:
+    def __init__(
+        self, spec: str, fetcher: Fetcher | None, known: Callable[[str], bool] | None = None
+    ) -> None:
         self.spec = spec
+        self.known = known
         self._fetcher = fetcher
         self._own_fetcher = False
         self.seen: set[str] = set()
@@ -292,6 +297,9 @@ class _Run:
         url = urldefrag(url.strip())[0]
         if not self._first_time(url):
             yield Skipped(url, "duplicate", failed=False)
+            return
+        if self.known is not None and self.known(url):
+            yield Skipped(url, "already indexed", failed=False)
             return
         result = self._get(url)
         if isinstance(result, Skipped):
