@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import math
 import os
 import re
 import sys
@@ -25,6 +24,7 @@ from rich.text import Text
 
 import unspin
 from unspin.cli_index import add_commands
+from unspin.cli_types import confidence, positive_int
 from unspin.engine import usable_edits
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 from unspin.textio import DEFAULT_MAX_BYTES, read_text
@@ -46,26 +46,6 @@ _PROGRESS_MIN_CHARS = 200_000  # about 30,000 words, three seconds of work
 # --------------------------------------------------------------------------- arguments
 
 
-def _confidence(value: str) -> float:
-    try:
-        x = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if math.isnan(x) or not 0.0 <= x <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
-    return x
-
-
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return n
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="unspin",
@@ -84,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inputs.add_argument(
         "--max-bytes",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_BYTES,
         metavar="N",
         help=f"refuse input larger than N bytes (default: {DEFAULT_MAX_BYTES})",
@@ -105,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False, parents=[inputs])
     common.add_argument(
         "--min-confidence",
-        type=_confidence,
+        type=confidence,
         default=None,
         metavar="X",
         help="only report edits with confidence >= X (0-1; default: the engine's threshold)",

@@ -10,6 +10,8 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from unspin.cli_types import count, seconds
 from unspin.result import UnspinInputError
 
 KINDS = ("auto", "feed", "sitemap", "urls", "html", "text", "warc", "jsonl")
@@ -28,26 +31,6 @@ def default_index_path() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
     return Path(base) / "unspin" / "index.db"
-
-
-def _nonneg_float(value: str) -> float:
-    try:
-        x = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not x >= 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return x
-
-
-def _count(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return n
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -73,7 +56,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("sources", nargs="+", metavar="SOURCE")
     p.add_argument("--kind", choices=KINDS, default="auto", help="force the source type")
     p.add_argument(
-        "--limit", type=_count, default=None, metavar="N", help="at most N documents per source"
+        "--limit", type=count, default=None, metavar="N", help="at most N documents per source"
     )
     p.add_argument(
         "--refresh",
@@ -82,7 +65,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--delay",
-        type=_nonneg_float,
+        type=seconds,
         default=1.0,
         metavar="S",
         help="seconds between requests to one host (default 1; robots.txt "
@@ -90,14 +73,14 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=_nonneg_float,
+        type=seconds,
         default=15.0,
         metavar="S",
         help="seconds before a request is abandoned (default 15)",
     )
     p.add_argument(
         "--retries",
-        type=_count,
+        type=count,
         default=3,
         metavar="N",
         help="retries after errors, with backoff (default 3)",
@@ -124,7 +107,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         "swap between the copy and its source.",
     )
     t.add_argument(
-        "--limit", type=_count, default=3, metavar="N", help="report at most N sources (default 3)"
+        "--limit", type=count, default=3, metavar="N", help="report at most N sources (default 3)"
     )
     t.set_defaults(func=_cmd_trace)
 
@@ -139,6 +122,30 @@ def _open_index(path: Path | None, create: bool) -> Any:
 
 
 # --------------------------------------------------------------------------- ingest
+
+
+@contextmanager
+def _ingest_progress(wanted: bool) -> Iterator[Callable[[Any, str], None] | None]:
+    """A live count of what the ingest did, on stderr when it is a terminal."""
+    if not wanted or not sys.stderr.isatty():
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("ingest"),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr, highlight=False),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=None, counts="")
+        seen: dict[str, int] = {}
+
+        def on_item(item: Any, status: str) -> None:
+            seen[status] = seen.get(status, 0) + 1
+            bar.update(task, counts=", ".join(f"{k} {v}" for k, v in seen.items()))
+
+        yield on_item
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -159,34 +166,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         kwargs["user_agent"] = args.user_agent
     fetcher = Fetcher(**kwargs)
     index = _open_index(args.index, create=True)
-    err = Console(file=sys.stderr, highlight=False)
     try:
-        if sys.stderr.isatty() and not args.json:
-            with Progress(
-                SpinnerColumn(),
-                TextColumn("ingest"),
-                TextColumn("{task.fields[counts]}"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("ingest", total=None, counts="")
-                seen: dict[str, int] = {}
-
-                def on_item(item: Any, status: str) -> None:
-                    seen[status] = seen.get(status, 0) + 1
-                    bar.update(task, counts=", ".join(f"{k} {v}" for k, v in seen.items()))
-
-                summary = ingest(
-                    args.sources,
-                    index,
-                    fetcher=fetcher,
-                    kind=args.kind,
-                    limit=args.limit,
-                    refresh=args.refresh,
-                    on_item=on_item,
-                )
-        else:
+        with _ingest_progress(not args.json) as on_item:
             summary = ingest(
                 args.sources,
                 index,
@@ -194,10 +175,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
                 kind=args.kind,
                 limit=args.limit,
                 refresh=args.refresh,
+                on_item=on_item,
             )
         total = len(index)
     finally:
         index.close()
+        fetcher.close()
     if args.json:
         payload = summary.to_dict()
         payload["index"] = str(index.path)
