@@ -165,7 +165,8 @@ def edits_from_source(text: str, match: SourceMatch, model_edits: list[Edit]) ->
             original=s.original,
             confidence=round(match.similarity, 4),
             evidence={
-                "source": match.url,
+                "source": "traced",
+                "source_url": match.url,
                 "source_start": s.source_start,
                 "source_end": s.source_end,
             },
