@@ -150,12 +150,24 @@ class Index:
         if self.path.exists() and self.path.is_dir():
             raise IndexFileError(f"{self.path} is a directory, not an index file")
         if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise IndexFileError(
+                    f"cannot create the folder of {self.path}: {exc.strerror or exc}"
+                ) from None
         try:
             self.con = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-            self._setup(create)
         except sqlite3.DatabaseError as exc:
             raise IndexFileError(f"{self.path} is not a usable unspin index: {exc}") from None
+        try:
+            self._setup(create)
+        except sqlite3.DatabaseError as exc:
+            self.con.close()
+            raise IndexFileError(f"{self.path} is not a usable unspin index: {exc}") from None
+        except BaseException:
+            self.con.close()
+            raise
         self._in_tx = False
 
     def _setup(self, create: bool) -> None:
@@ -169,12 +181,12 @@ class Index:
                 f"{self.path} has index schema {version}; this unspin reads up to "
                 f"{SCHEMA_VERSION}. Upgrade unspin."
             )
+        if version == 0 and not create:  # refused before WAL mode writes to the file
+            raise IndexFileError(f"{self.path} is not an unspin index")
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         con.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
         if version == 0:
-            if not create:
-                raise IndexFileError(f"{self.path} is not an unspin index")
             con.executescript(_SCHEMA)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -349,4 +361,8 @@ class Index:
         }
 
     def integrity_ok(self) -> bool:
-        return self.con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        """True when SQLite's integrity check passes; False for a damaged file."""
+        try:
+            return self.con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError:  # "database disk image is malformed"
+            return False
