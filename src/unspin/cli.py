@@ -24,6 +24,7 @@ from rich.text import Text
 
 import unspin
 from unspin.cli_index import add_commands
+from unspin.cli_serve import add_serve_command
 from unspin.cli_types import confidence, positive_int
 from unspin.engine import usable_edits
 from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_restore.set_defaults(func=_cmd_restore)
     add_commands(sub, inputs)
+    add_serve_command(sub)
     return parser
 
 
@@ -303,10 +305,10 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     if args.index is not None:
         from unspin.cli_index import _open_index
 
-        index = _open_index(args.index, create=False)
+        _open_index(args.index, create=False).close()  # a clear error before any work
 
         def analyse(text: str, **kw: Any) -> Any:
-            return unspin.restore(text, index=index, **kw)
+            return unspin.restore(text, index=args.index, **kw)
 
     result, done = _run(args, analyse)
     if done is not None:
