@@ -27,7 +27,7 @@ from typing import Any
 from benchmarks.data import REPO_ROOT, load_arxiv, load_bbc, load_table, spin_articles
 from benchmarks.restore import _pin_one_core, machine_info
 from unspin.index import Index, content_hash
-from unspin.trace import trace
+from unspin.tracing import trace
 
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "trace.json"
 RATES = (0.10, 0.20, 0.35)

@@ -29,7 +29,7 @@ from benchmarks.data import REPO_ROOT, load_bbc, load_table, spin_articles
 from benchmarks.restore import machine_info
 from benchmarks.trace import _q
 from unspin.index import Index, PreparedDocument, content_hash, prepare_document
-from unspin.trace import trace
+from unspin.tracing import trace
 
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "trace_scale.json"
 SEED = 31

@@ -21,7 +21,7 @@ from unspin.fingerprint import fingerprints
 from unspin.index import Index
 from unspin.ingest import MIN_WORDS, IngestSummary, ingest
 from unspin.sources import RawDocument, Skipped
-from unspin.trace import trace
+from unspin.tracing import trace
 
 ROOT = Path(__file__).resolve().parents[1]
 MakeFetcher = Callable[..., Fetcher]

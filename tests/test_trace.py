@@ -1,4 +1,4 @@
-"""Tests for unspin.trace, unspin.trace() and unspin.restore(index=...)."""
+"""Tests for unspin.tracing, unspin.trace() and unspin.restore(index=...)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from news_samples import ARTICLES, SPUN_HARBOUR, UNRELATED
 import unspin
 from unspin.index import Index, IndexFileError
 from unspin.result import Edit
-from unspin.trace import MIN_EXPLAINED, SourceMatch, TraceReport, edits_from_source, trace
+from unspin.tracing import MIN_EXPLAINED, SourceMatch, TraceReport, edits_from_source, trace
 
 HARBOUR = ARTICLES["harbour"][1]
 
@@ -258,15 +258,9 @@ def test_report_to_dict_is_json_with_documented_keys(spun_report: TraceReport) -
     assert best.to_dict(with_source_text=True)["source_text"] == HARBOUR
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG in src/unspin/__init__.py: importing the submodule unspin.trace (as "
-    "restore(index=...) and trace() do) rebinds the attribute unspin.trace to the module, "
-    "so unspin.trace(...) raises TypeError; remove this mark once fixed",
-)
 def test_public_trace_function(index_path: Path) -> None:
-    import unspin.trace as trace_module  # noqa: F401  (what restore(index=...) does inside)
+    # importing the module behind it (as restore(index=...) does) must not shadow the function
+    import unspin.tracing  # noqa: F401
 
     report = unspin.trace(SPUN_HARBOUR, index_path)
     assert isinstance(report, TraceReport)

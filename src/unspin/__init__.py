@@ -24,7 +24,7 @@ from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 
 if TYPE_CHECKING:
     from unspin.index import Index
-    from unspin.trace import TraceReport
+    from unspin.tracing import TraceReport
 
 __all__ = [
     "CheckReport",
@@ -81,8 +81,8 @@ def restore(
     if index is None:
         return result
     from unspin.engine import apply_edits
-    from unspin.trace import edits_from_source
-    from unspin.trace import trace as _trace
+    from unspin.tracing import edits_from_source
+    from unspin.tracing import trace as _trace
 
     found = _trace(text, index, limit=1).best
     if found is None:
@@ -98,7 +98,7 @@ def restore(
 
 def trace(text: str, index: str | os.PathLike[str] | Index, *, limit: int = 3) -> TraceReport:
     """Find the indexed articles that ``text`` was copied (and spun) from, best first."""
-    from unspin.trace import trace as _trace
+    from unspin.tracing import trace as _trace
 
     return _trace(text, index, limit=limit)
 

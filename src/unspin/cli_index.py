@@ -250,7 +250,7 @@ def render_trace(report: Any, styled: bool) -> Text:
 def _cmd_trace(args: argparse.Namespace) -> int:
     from unspin.cli import _console, _emit, _print_json, _styled
     from unspin.textio import read_text
-    from unspin.trace import trace
+    from unspin.tracing import trace
 
     text = read_text(args.file, max_bytes=args.max_bytes)
     index = _open_index(args.index, create=False)
