@@ -30,7 +30,8 @@ fi
 STAMP="$VENV/.unspin-setup-stamp"
 WANT="$(sha256sum <pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ] ||
-    ! "$PY" -c 'import unspin, rich, pytest' >/dev/null 2>&1 || [ ! -x "$VENV/bin/ruff" ]; then
+    ! "$PY" -c 'import unspin, rich, pytest, fastapi, uvicorn, playwright' >/dev/null 2>&1 ||
+    [ ! -x "$VENV/bin/ruff" ]; then
     echo "setup: installing unspin and test tools into $VENV" >&2
     "$PY" -m pip install --quiet --disable-pip-version-check -e '.[test]'
     echo "$WANT" >"$STAMP"

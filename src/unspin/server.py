@@ -711,9 +711,7 @@ def create_app(
             raise APIError(422, "unusable_input", "input is empty")
 
         def work(check: Callable[..., None]) -> dict[str, Any]:
-            from unspin.tracing import trace
-
-            return trace(body.text, pool.index(), limit=body.limit).to_dict()
+            return unspin.trace(body.text, pool.index(), limit=body.limit).to_dict()
 
         return JSONResponse(await run_engine(request, work))
 

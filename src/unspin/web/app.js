@@ -756,13 +756,16 @@
     const x = state.threshold;
     let n = 0;
     decideMany((e, d) => {
-      if (e.confidence >= x && d !== "accepted") {
+      if (e.confidence >= x && d === "pending") {
         n += 1;
         return "accepted";
       }
       return null;
     });
-    setStatus("Accepted " + plural(n, "more edit") + " with confidence ≥ " + fmt(x) + ".");
+    setStatus(
+      "Accepted " + plural(n, "undecided edit") + " with confidence ≥ " + fmt(x) +
+        " (rejected edits stay rejected)."
+    );
   });
   el.rejectRest.addEventListener("click", () => {
     decideMany((e, d) => (d === "pending" ? "rejected" : null));
@@ -794,6 +797,11 @@
   el.marked.addEventListener("mouseover", (ev) => {
     const i = markIndex(ev.target);
     if (i >= 0) showPopover(i);
+  });
+  el.marked.addEventListener("mousemove", (ev) => {
+    // the pointer rests on one highlight while the keyboard showed another: follow the pointer
+    const i = markIndex(ev.target);
+    if (i >= 0 && (i !== current || el.popover.hidden)) showPopover(i);
   });
   el.marked.addEventListener("mouseout", (ev) => {
     if (markIndex(ev.target) >= 0 && markIndex(ev.relatedTarget) < 0) hideSoon();
@@ -841,16 +849,25 @@
       marks[i].focus();
     }
   });
-  const popDecide = (decision) => () => {
+  const popDecide = (decision) => (ev) => {
     const i = current;
     if (i < 0) return;
     decide(i, decision);
-    marks[i].focus();
+    if (ev.detail === 0) {
+      marks[i].focus(); // activated from the keyboard: carry on from the highlight
+    } else {
+      ev.currentTarget.blur(); // a click: the popover closes once the pointer leaves it
+      if (!el.popover.matches(":hover")) hideSoon();
+    }
   };
   el.popAccept.addEventListener("click", popDecide("accepted"));
   el.popReject.addEventListener("click", popDecide("rejected"));
   el.popUndo.addEventListener("click", popDecide("pending"));
 
+  document.addEventListener("pointerdown", (ev) => {
+    if (el.popover.hidden || el.popover.contains(ev.target) || markIndex(ev.target) >= 0) return;
+    hidePopover();
+  });
   window.addEventListener("resize", () => {
     if (current >= 0 && !el.popover.hidden) positionPopover(marks[current]);
   });
