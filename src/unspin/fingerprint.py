@@ -72,6 +72,8 @@ class Fingerprints:
     hashes: tuple[int, ...]  # kept shingle hashes, sorted, unique
     keys: int  # canonical keys (content words) in the text
     words: int  # word tokens in the text
+    # for queries: where each hash first occurs, as a share of the text (0 <= x < 1)
+    positions: tuple[float, ...] = ()
 
 
 def _data_path(name: str) -> Path:
@@ -176,27 +178,32 @@ def shingle_hashes(ids: list[int], immutable: list[bool]) -> np.ndarray:
     return h
 
 
-def _select(every: np.ndarray, bottom: int) -> tuple[int, ...]:
+def _select(every: np.ndarray, bottom: int) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The sampled and the ``bottom`` smallest hashes, with where each first occurs."""
     if len(every) == 0:
-        return ()
-    uniq = np.unique(every)  # sorted
-    sampled = uniq[((uniq >> np.uint64(1)) % np.uint64(SAMPLE)) == 0]
-    kept = np.union1d(sampled, uniq[:bottom])
-    return tuple(int(h) for h in kept)
+        return (), ()
+    uniq, first = np.unique(every, return_index=True)  # sorted
+    keep = ((uniq >> np.uint64(1)) % np.uint64(SAMPLE)) == 0
+    keep[:bottom] = True
+    pos = first[keep] / len(every)
+    return tuple(int(h) for h in uniq[keep]), tuple(float(x) for x in pos)
 
 
 def fingerprints(text: str) -> Fingerprints:
     """The sampled fingerprints of ``text`` (see the module docstring)."""
     ids, immutable, words = canonical_ids(text)
-    return Fingerprints(_select(shingle_hashes(ids, immutable), MIN_KEPT), len(ids), words)
+    hashes, _ = _select(shingle_hashes(ids, immutable), MIN_KEPT)
+    return Fingerprints(hashes, len(ids), words)
 
 
 def query_hashes(text: str) -> Fingerprints:
-    """Fingerprints for looking ``text`` up: the sample plus the smallest hashes.
+    """Fingerprints for looking ``text`` up: the sample plus the smallest hashes, with their
+    positions.
 
     Every source keeps its smallest hashes besides its sample, so a query includes its own
     smallest ones too (more of them, as spinning removes some); the bottom of a spun copy
     overlaps the bottom of its source wherever the shingles survived.
     """
     ids, immutable, words = canonical_ids(text)
-    return Fingerprints(_select(shingle_hashes(ids, immutable), 4 * MIN_KEPT), len(ids), words)
+    hashes, positions = _select(shingle_hashes(ids, immutable), 4 * MIN_KEPT)
+    return Fingerprints(hashes, len(ids), words, positions)

@@ -62,7 +62,9 @@ CREATE TABLE IF NOT EXISTS postings (
 """
 
 _SIGN = 1 << 31  # hashes are stored as signed 32-bit values (4 bytes in a SQLite record)
-MAX_POSTINGS = 5_000  # a fingerprint shared by more documents than this says nothing
+MAX_POSTINGS = 5_000
+QUERY_PARTS = 8
+RERANK_POOL = 64  # a fingerprint shared by more documents than this says nothing
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class Candidate:
     doc: int
     score: float  # idf-weighted shared fingerprints (immutable shingles count double)
     shared: int  # fingerprints shared with the query
+    parts: int = 1  # parts of the query (eighths) in which it shares fingerprints
 
 
 def content_hash(text: str) -> bytes:
@@ -333,22 +336,46 @@ class Index:
             last = ids[-1]
 
     def candidates(self, fp: Fingerprints, limit: int = 10) -> list[Candidate]:
-        """Documents sharing fingerprints with ``fp``: most shared first, then by idf weight."""
+        """Documents sharing fingerprints with ``fp``, best first.
+
+        Ranked by how many parts of the query they match (with ``fp.positions``: eighths of
+        the text), then by fingerprints shared, then by idf weight. A source matches all
+        through a copy; a document that merely quotes a paragraph of it matches one part, even
+        when that paragraph holds many fingerprints.
+        """
         # max(id) is one B-tree seek; count(*) would scan a million rows on every query
         n_docs = max(1, int(self.con.execute("SELECT max(id) FROM documents").fetchone()[0] or 0))
         score: dict[int, float] = defaultdict(float)
         shared: dict[int, int] = defaultdict(int)
+        parts: dict[int, int] = defaultdict(int)  # bit mask of the query parts matched
+        positions = fp.positions or (0.0,) * len(fp.hashes)
         q = "SELECT doc FROM postings WHERE h=? LIMIT ?"
-        for h in fp.hashes:
+        for h, pos in zip(fp.hashes, positions, strict=True):
             docs = self.con.execute(q, (h - _SIGN, MAX_POSTINGS + 1)).fetchall()
             if not docs or len(docs) > MAX_POSTINGS:
                 continue
             w = math.log(1.0 + n_docs / len(docs)) * (2.0 if h & IMMUTABLE_BIT else 1.0)
+            bit = 1 << min(QUERY_PARTS - 1, int(pos * QUERY_PARTS))
             for (d,) in docs:
                 score[d] += w
                 shared[d] += 1
-        best = sorted(score, key=lambda d: (-shared[d], -score[d], d))[:limit]
-        return [Candidate(d, score[d], shared[d]) for d in best]
+                parts[d] |= bit
+        pool = sorted(score, key=lambda d: (-parts[d].bit_count(), -shared[d], -score[d], d))
+        pool = pool[: RERANK_POOL or limit]
+        if RERANK_POOL and fp.words and len(pool) > limit:
+            # a spun copy keeps its source's length; documents that merely share some of
+            # its paragraphs rarely have it: among near-equals, the closest length wins
+            marks = ",".join("?" * len(pool))
+            length = dict(
+                self.con.execute(f"SELECT id, words FROM documents WHERE id IN ({marks})", pool)
+            )
+
+            def closeness(d: int) -> float:
+                return abs(math.log(max(1, length.get(d, 1)) / fp.words))
+
+            pool.sort(key=lambda d: (-(parts[d].bit_count() - 4 * closeness(d)), -shared[d], d))
+        best = pool[:limit]
+        return [Candidate(d, score[d], shared[d], parts[d].bit_count()) for d in best]
 
     def stats(self) -> dict[str, float]:
         docs = len(self)

@@ -34,7 +34,8 @@ __all__ = [
 # no unrelated text came closer than 0.40.
 MIN_EXPLAINED = 0.60
 MIN_MATCHED = 0.25
-CHECK_CANDIDATES = 8
+CHECK_CANDIDATES = 16
+WHOLE_SOURCE = 0.9  # similarity of a source that explains and covers (nearly) all of a copy
 
 
 @dataclass
@@ -115,9 +116,12 @@ def trace(
         checked = 0
         for cand in cands:
             if matches:
-                # once a source is verified, only near-equals are worth an alignment (the
-                # same story stored twice); one shared fingerprint is then too weak
-                if cand.shared < 2 or cand.shared < 0.5 * matches[0].shared_fingerprints:
+                # once a whole source is verified, only near-equals are worth an alignment
+                # (the same story stored twice); a partial one (a page that quotes much of
+                # the copy's source) lets the search go on for the whole source
+                best = max(matches, key=lambda m: m.similarity)
+                whole = best.similarity >= WHOLE_SOURCE
+                if cand.shared < 2 or (whole and cand.shared < 0.5 * best.shared_fingerprints):
                     break
             doc = idx.get(cand.doc)
             if doc is None:
