@@ -129,32 +129,35 @@ def canonical_ids(text: str) -> tuple[list[int], list[bool], int]:
     """
     ids: list[int] = []
     immutable: list[bool] = []
+    add_id, add_imm = ids.append, immutable.append
     words = 0
     sent_start = True
     cache = _word_cache
-    for num, word, end in _SCAN_RE.findall(text):
-        if end:
-            sent_start = True
-            continue
-        words += 1
-        if num:
-            ids.append(_key_id("#" + _NUM_RE.sub("", num)))
-            immutable.append(True)
-        else:
+    # the hot loop of ingest: words first, as they are the common case
+    for num, word, _end in _SCAN_RE.findall(text):
+        if word:
+            words += 1
             info = cache.get(word)
             if info is None:
                 info = _word_ids(word)
                 if len(cache) < _WORD_CACHE_MAX:
                     cache[word] = info
-            plain, name = info
+            plain = info[0]
             if plain != _STOP:
-                if name != plain and not sent_start:
-                    ids.append(name)
-                    immutable.append(True)
+                if sent_start or info[1] == plain:
+                    add_id(plain)
+                    add_imm(False)
                 else:
-                    ids.append(plain)
-                    immutable.append(False)
-        sent_start = False
+                    add_id(info[1])
+                    add_imm(True)
+            sent_start = False
+        elif num:
+            words += 1
+            add_id(_key_id("#" + _NUM_RE.sub("", num)))
+            add_imm(True)
+            sent_start = False
+        else:
+            sent_start = True
     return ids, immutable, words
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from unspin.fingerprint import IMMUTABLE_BIT, Fingerprints, fingerprints
 
@@ -133,8 +134,13 @@ def _zdict() -> bytes:
     return path.read_bytes()
 
 
+@cache
+def _primed_compressor() -> Any:
+    return zlib.compressobj(6, zdict=_zdict())
+
+
 def _compress(text: str) -> bytes:
-    c = zlib.compressobj(6, zdict=_zdict())
+    c = _primed_compressor().copy()  # cheaper than loading the dictionary again
     return c.compress(text.encode("utf-8")) + c.flush()
 
 

@@ -34,7 +34,9 @@ __all__ = [
 # no unrelated text came closer than 0.40.
 MIN_EXPLAINED = 0.60
 MIN_MATCHED = 0.25
-CHECK_CANDIDATES = 16
+CHECK_CANDIDATES = 16  # at most this many candidates are aligned ...
+CHECK_WITHOUT_MATCH = 6  # ... and only this many while none explains part of the copy:
+PARTIAL_SOURCE = 0.3  # a page explaining this much quotes the source; look further
 WHOLE_SOURCE = 0.9  # similarity of a source that explains and covers (nearly) all of a copy
 
 
@@ -114,6 +116,7 @@ def trace(
         matches: list[SourceMatch] = []
         copy_words = words(text)
         checked = 0
+        closest = 0.0
         for cand in cands:
             if matches:
                 # once a whole source is verified, only near-equals are worth an alignment
@@ -123,11 +126,14 @@ def trace(
                 whole = best.similarity >= WHOLE_SOURCE
                 if cand.shared < 2 or (whole and cand.shared < 0.5 * best.shared_fingerprints):
                     break
+            elif checked >= CHECK_WITHOUT_MATCH and closest < PARTIAL_SOURCE:
+                break  # nothing close so far: most likely no source is indexed
             doc = idx.get(cand.doc)
             if doc is None:
                 continue
             checked += 1
             al = align(text, doc.text, copy_words)
+            closest = max(closest, al.explained)
             if al.explained < min_explained or al.matched < min_matched:
                 continue
             matches.append(
