@@ -31,7 +31,7 @@ __all__ = [
 
 # Set on benchmarks/trace.py (BBC copies spun at 10-35%, arXiv abstracts, held-out BBC
 # articles): true sources explain >= 0.90 of 95% of copies even at 35% substitution, while
-# no unrelated text came closer than 0.40.
+# no unrelated text came closer than 0.47.
 MIN_EXPLAINED = 0.60
 MIN_MATCHED = 0.25
 CHECK_CANDIDATES = 16  # at most this many candidates are aligned ...
