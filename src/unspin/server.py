@@ -842,8 +842,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port``; raises OSError with a readable message."""
     name = host.strip("[]")
     infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    family, _, _, _, addr = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, kind, proto, _, addr = infos[0]
+    # proto must say TCP: asyncio only sets TCP_NODELAY on such sockets, and without it a
+    # small response waits ~40 ms for a delayed ACK (Nagle)
+    sock = socket.socket(family, kind, proto or socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
