@@ -8,8 +8,9 @@ run in W worker processes; one process writes. Then 300 BBC articles spun at 20%
 are traced.
 
 Reports index size on disk, build rate (documents/s, and per core of CPU time), and query
-latency p50/p95 with recall@1. Results: table on stdout, JSON in
-``benchmarks/results/trace_scale.json``. Needs ``../shared/data/bbc_news.jsonl``.
+latency p50/p95 with recall@1; then 300 arXiv abstracts, which must match nothing. Results:
+table on stdout, JSON in ``benchmarks/results/trace_scale.json``. Needs
+``../shared/data/bbc_news.jsonl``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.data import REPO_ROOT, load_bbc, load_table, spin_articles
+from benchmarks.data import REPO_ROOT, load_arxiv, load_bbc, load_table, spin_articles
 from benchmarks.restore import machine_info
 from benchmarks.trace import _q
 from unspin.index import Index, PreparedDocument, content_hash, prepare_document
@@ -138,6 +139,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "latency_ms_p50": round(_q(lat, 0.5) * 1e3, 2),
                     "latency_ms_p95": round(_q(lat, 0.95) * 1e3, 2),
                 }
+            arxiv = load_arxiv()
+            if arxiv:
+                lat, false = [], 0
+                for text in arxiv[: args.queries]:
+                    t = time.perf_counter()
+                    false += trace(text, idx, limit=1).best is not None
+                    lat.append(time.perf_counter() - t)
+                results["unrelated_arxiv"] = {
+                    "queries": len(lat),
+                    "false_matches": false,
+                    "latency_ms_p50": round(_q(lat, 0.5) * 1e3, 2),
+                    "latency_ms_p95": round(_q(lat, 0.95) * 1e3, 2),
+                }
     render(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
@@ -158,6 +172,13 @@ def render(r: dict[str, Any]) -> None:
         print(
             f"{key}: recall@1 {q['recall_at_1']:.3f}, p50 {q['latency_ms_p50']:.1f} ms, "
             f"p95 {q['latency_ms_p95']:.1f} ms ({q['queries']} queries)"
+        )
+    u = r.get("unrelated_arxiv")
+    if u:
+        print(
+            f"unrelated arXiv: {u['false_matches']} false matches, "
+            f"p50 {u['latency_ms_p50']:.1f} ms, p95 {u['latency_ms_p95']:.1f} ms "
+            f"({u['queries']} queries)"
         )
 
 
