@@ -749,8 +749,9 @@ def _cli_env() -> dict[str, str]:
 
 
 def test_serve_command_serves_the_api() -> None:
+    command = "serve --port 0 --log-level warning --trusted-host unspin.test".split()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "unspin", "serve", "--port", "0", "--log-level", "warning"],
+        [sys.executable, "-m", "unspin", *command],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         env=_cli_env(),
@@ -771,6 +772,10 @@ def test_serve_command_serves_the_api() -> None:
         assert health.json()["status"] == "ok"
         resp = httpx.post(base + "api/check", json={"text": SHORT}, timeout=30, trust_env=False)
         assert resp.status_code == 200 and resp.json()["edits"]
+        # --trusted-host adds a name to the loopback ones; others stay refused
+        for host, status in (("unspin.test", 200), ("localhost", 200), ("evil.test", 400)):
+            resp = httpx.get(base + "api/health", headers={"host": host}, trust_env=False)
+            assert resp.status_code == status, host
     finally:
         proc.terminate()
         proc.wait(10)

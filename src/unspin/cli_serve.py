@@ -119,7 +119,7 @@ def add_serve_command(sub: Any) -> None:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from unspin.index import IndexFileError
-    from unspin.server import is_loopback, serve
+    from unspin.server import LOOPBACK_HOSTS, is_loopback, serve
 
     options: dict[str, Any] = {
         "index": args.index,
@@ -131,7 +131,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "max_queue": args.max_queue,
     }
     if args.trusted_host:
-        options["trusted_hosts"] = tuple(args.trusted_host)
+        # added to the loopback names on a loopback server; otherwise the only names accepted
+        own = (args.host.strip("[]").lower(),)
+        base = LOOPBACK_HOSTS + own if is_loopback(args.host) else own
+        options["trusted_hosts"] = base + tuple(h.strip().lower() for h in args.trusted_host)
     if not is_loopback(args.host):
         print(
             f"unspin: warning: listening on {args.host}: anyone who can reach this address "
