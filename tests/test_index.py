@@ -59,10 +59,30 @@ def test_new_index_has_schema_version_and_wal(tmp_path: Path) -> None:
         idx.upsert(url("harbour"), HARBOUR)
     con = raw(path)
     try:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"documents", "postings"}
+        assert tables == {"documents", "postings", "copies", "learned"}
+    finally:
+        con.close()
+
+
+def test_schema_1_index_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Index(path) as idx:
+        idx.upsert(url("harbour"), HARBOUR)
+    con = raw(path)
+    con.execute("DROP TABLE copies")
+    con.execute("DROP TABLE learned")
+    con.execute("PRAGMA user_version=1")
+    con.commit()
+    con.close()
+    with Index(path, create=False) as idx:
+        assert len(idx) == 1
+        assert idx.learned() == []
+    con = raw(path)
+    try:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
     finally:
         con.close()
 

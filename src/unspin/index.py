@@ -17,7 +17,7 @@ import sqlite3
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -37,9 +37,10 @@ __all__ = [
     "prepare_document",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
@@ -61,11 +62,34 @@ CREATE TABLE IF NOT EXISTS postings (
     PRIMARY KEY (h, doc)
 ) WITHOUT ROWID;
 """
+    + """
+CREATE TABLE IF NOT EXISTS copies (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL,
+    source INTEGER NOT NULL REFERENCES documents(id),
+    similarity REAL NOT NULL,
+    explained REAL NOT NULL,
+    text BLOB NOT NULL,
+    traced_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS copies_site ON copies(site);
+CREATE TABLE IF NOT EXISTS learned (
+    site TEXT NOT NULL,
+    spun TEXT NOT NULL,
+    original TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    copies INTEGER NOT NULL,
+    PRIMARY KEY (site, spun, original)
+) WITHOUT ROWID;
+"""
+)
+# schema 1: documents and postings; schema 2 adds traced copies and learned substitutions
 
 _SIGN = 1 << 31  # hashes are stored as signed 32-bit values (4 bytes in a SQLite record)
-MAX_POSTINGS = 5_000
+MAX_POSTINGS = 5_000  # a fingerprint shared by more documents than this says nothing
 QUERY_PARTS = 8
-RERANK_POOL = 64  # a fingerprint shared by more documents than this says nothing
+RERANK_POOL = 64
 
 
 @dataclass(frozen=True)
@@ -183,7 +207,7 @@ class Index:
         con = self.con
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version == 0 and tables - {"documents", "postings"}:
+        if version == 0 and tables - {"documents", "postings", "copies", "learned"}:
             raise IndexFileError(f"{self.path} is a SQLite file but not an unspin index")
         if version > SCHEMA_VERSION:
             raise IndexFileError(
@@ -195,7 +219,7 @@ class Index:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         con.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
-        if version == 0:
+        if version < SCHEMA_VERSION:  # create, or upgrade: every statement is IF NOT EXISTS
             con.executescript(_SCHEMA)
             con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -299,6 +323,71 @@ class Index:
             [(h - _SIGN, doc_id) for h in d.hashes],
         )
         return status, doc_id
+
+    # ----------------------------------------------------------------------- traced copies
+
+    def record_copy(
+        self, url: str, site: str, text: str, source: int, similarity: float, explained: float
+    ) -> str:
+        """Keep a spun copy and the source it was traced to; "added", "updated" or
+        "unchanged"."""
+        row = self.con.execute("SELECT source, text FROM copies WHERE url=?", (url,)).fetchone()
+        if row is not None and row[0] == source and _decompress(row[1]) == text:
+            return "unchanged"
+        self.con.execute(
+            "INSERT INTO copies (url, site, source, similarity, explained, text, traced_at)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(url) DO UPDATE SET site=excluded.site,"
+            " source=excluded.source, similarity=excluded.similarity,"
+            " explained=excluded.explained, text=excluded.text, traced_at=excluded.traced_at",
+            (url, site, source, similarity, explained, _compress(text), time.time()),
+        )
+        return "added" if row is None else "updated"
+
+    def iter_copies(self) -> Iterator[tuple[str, str, str, StoredDocument]]:
+        """(copy url, site, copy text, source document) for every traced copy."""
+        rows = self.con.execute("SELECT url, site, text, source FROM copies ORDER BY id").fetchall()
+        for url, site, blob, source in rows:
+            doc = self.get(source)
+            if doc is not None:
+                yield url, site, _decompress(blob), doc
+
+    def replace_learned(self, rows: Iterable[tuple[str, str, str, int, int]]) -> int:
+        """Replace all learned substitutions by ``(site, spun, original, count, copies)``."""
+        own_tx = not self._in_tx
+        if own_tx:
+            self.begin()
+        self.con.execute("DELETE FROM learned")
+        n = self.con.executemany(
+            "INSERT INTO learned (site, spun, original, count, copies) VALUES (?,?,?,?,?)",
+            rows,
+        ).rowcount
+        if own_tx:
+            self.commit()
+        return n
+
+    def add_learned(self, rows: Iterable[tuple[str, str, str, int, int]]) -> int:
+        """Add counts (an import): existing pairs are summed."""
+        own_tx = not self._in_tx
+        if own_tx:
+            self.begin()
+        n = self.con.executemany(
+            "INSERT INTO learned (site, spun, original, count, copies) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(site, spun, original) DO UPDATE SET count=count+excluded.count,"
+            " copies=copies+excluded.copies",
+            rows,
+        ).rowcount
+        if own_tx:
+            self.commit()
+        return n
+
+    def learned(self, site: str | None = None) -> list[tuple[str, str, str, int, int]]:
+        """Learned substitutions ``(site, spun, original, count, copies)``, of one site or all."""
+        if site is None:
+            q, args = "SELECT site, spun, original, count, copies FROM learned", ()
+        else:
+            q = "SELECT site, spun, original, count, copies FROM learned WHERE site=?"
+            args = (site,)
+        return [tuple(r) for r in self.con.execute(q, args)]  # type: ignore[misc]
 
     def has_url(self, url: str) -> bool:
         row = self.con.execute("SELECT 1 FROM documents WHERE url=?", (url,)).fetchone()
