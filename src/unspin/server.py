@@ -267,6 +267,7 @@ class ModelPool:
             workers, thread_name_prefix="unspin-model"
         )
         self._local = threading.local()
+        self._count_lock = threading.Lock()
         self.running = 0
         self.completed = 0
 
@@ -324,13 +325,15 @@ class ModelPool:
                 raise _Expired
 
         def work() -> Any:
-            self.running += 1
+            with self._count_lock:
+                self.running += 1
             try:
                 check()
                 return fn(check)
             finally:
-                self.running -= 1
-                self.completed += 1
+                with self._count_lock:
+                    self.running -= 1
+                    self.completed += 1
 
         def done(_: concurrent.futures.Future[Any]) -> None:
             try:
