@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -55,13 +55,22 @@ def get_engine():
 
 
 def check(
-    text: str, *, min_confidence: float | None = None, progress: Callable | None = None
+    text: str,
+    *,
+    min_confidence: float | None = None,
+    progress: Callable | None = None,
+    index: str | os.PathLike[str] | Index | None = None,
+    site: str | None = None,
+    learned: Mapping[str, Mapping[str, int]] | None = None,
 ) -> CheckReport:
     """Flag suspected spun spans in ``text`` and score the whole document (0-1).
 
     ``progress(words_done, words_total)``, if given, is called as a long text is worked through.
+    ``index``: use the substitutions learned there (``unspin learn``) as priors, the pairs of
+    ``site`` (the text's domain) most; ``learned``: extra spinner-table pairs given directly.
     """
-    return get_engine().check(text, min_confidence=min_confidence, progress=progress)
+    engine = engine_for(index, site, learned, text)
+    return engine.check(text, min_confidence=min_confidence, progress=progress)
 
 
 def restore(
@@ -70,15 +79,20 @@ def restore(
     min_confidence: float | None = None,
     progress: Callable | None = None,
     index: str | os.PathLike[str] | Index | None = None,
+    site: str | None = None,
+    learned: Mapping[str, Mapping[str, int]] | None = None,
+    trace_source: bool = True,
 ) -> Restoration:
     """Propose the original wording for each flagged span and return the restored text.
 
-    With ``index`` (an :class:`unspin.index.Index` or the path of one), the text is traced
-    first; when its source is found, the aligned source wording replaces the model's guesses
-    and the match is reported in ``Restoration.source``.
+    With ``index`` (an :class:`unspin.index.Index` or the path of one), the substitutions
+    learned there are priors (``site``'s most), and the text is traced first (unless
+    ``trace_source`` is false): when its source is found, the aligned source wording replaces
+    the model's guesses and the match is reported in ``Restoration.source``.
     """
-    result = get_engine().restore(text, min_confidence=min_confidence, progress=progress)
-    if index is None:
+    engine = engine_for(index, site, learned, text)
+    result = engine.restore(text, min_confidence=min_confidence, progress=progress)
+    if index is None or not trace_source:
         return result
     from unspin.engine import apply_edits
     from unspin.tracing import edits_from_source
@@ -94,6 +108,53 @@ def restore(
     result.restored = apply_edits(text, result.edits)
     result.source = found.to_dict()
     return result
+
+
+_LEARNED_ENGINES: dict[tuple, object] = {}
+
+
+def engine_for(
+    index: str | os.PathLike[str] | Index | None = None,
+    site: str | None = None,
+    learned: Mapping[str, Mapping[str, int]] | None = None,
+    text: str | None = None,
+):
+    """The engine with the priors learned in ``index`` for ``site`` (and ``learned``) added to
+    its spinner table; the plain engine when there are none, or when ``text`` does not read
+    like a learned spinner's output (too few of its signature words: clean text keeps the
+    plain engine's precision). Derived engines share the language model and thesaurus and are
+    cached (a few at a time)."""
+    table: dict[str, dict[str, int]] = {}
+    if index is not None:
+        from unspin.index import Index as _Index
+        from unspin.learn import MIN_EVIDENCE, evidence, learned_table, signature_forms
+
+        own = not isinstance(index, _Index)
+        idx = _Index(index, create=False) if own else index
+        try:
+            rows = idx.learned()
+        finally:
+            if own:
+                idx.close()
+        if rows and (text is None or evidence(text, signature_forms(rows, site)) >= MIN_EVIDENCE):
+            table = learned_table(rows, site)
+    for spun, row in (learned or {}).items():
+        dest = table.setdefault(spun, {})
+        for orig, n in row.items():
+            dest[orig] = max(dest.get(orig, 0), int(n))
+    base = get_engine()
+    if not table:
+        return base
+    key = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in table.items()))
+    engine = _LEARNED_ENGINES.get(key)
+    if engine is None:
+        from unspin.engine import Engine
+
+        if len(_LEARNED_ENGINES) >= 4:
+            _LEARNED_ENGINES.pop(next(iter(_LEARNED_ENGINES)))
+        engine = Engine(lexicon=base.lexicon.with_table(table), lm=base.lm, params=base.params)
+        _LEARNED_ENGINES[key] = engine
+    return engine
 
 
 def trace(text: str, index: str | os.PathLike[str] | Index, *, limit: int = 3) -> TraceReport:

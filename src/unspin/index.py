@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS copies (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
     site TEXT NOT NULL,
-    source INTEGER NOT NULL REFERENCES documents(id),
+    source INTEGER REFERENCES documents(id),  -- NULL: no source found (yet)
     similarity REAL NOT NULL,
     explained REAL NOT NULL,
     text BLOB NOT NULL,
@@ -78,8 +78,9 @@ CREATE TABLE IF NOT EXISTS learned (
     site TEXT NOT NULL,
     spun TEXT NOT NULL,
     original TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    copies INTEGER NOT NULL,
+    count INTEGER NOT NULL,  -- times the spinner swapped original -> spun
+    copies INTEGER NOT NULL,  -- copies in which it did
+    seen INTEGER NOT NULL DEFAULT 0,  -- times the spun wording occurs in those sites' copies
     PRIMARY KEY (site, spun, original)
 ) WITHOUT ROWID;
 """
@@ -327,10 +328,16 @@ class Index:
     # ----------------------------------------------------------------------- traced copies
 
     def record_copy(
-        self, url: str, site: str, text: str, source: int, similarity: float, explained: float
+        self,
+        url: str,
+        site: str,
+        text: str,
+        source: int | None,
+        similarity: float = 0.0,
+        explained: float = 0.0,
     ) -> str:
-        """Keep a spun copy and the source it was traced to; "added", "updated" or
-        "unchanged"."""
+        """Keep a suspected copy and the source it was traced to (None: none found);
+        "added", "updated" or "unchanged"."""
         row = self.con.execute("SELECT source, text FROM copies WHERE url=?", (url,)).fetchone()
         if row is not None and row[0] == source and _decompress(row[1]) == text:
             return "unchanged"
@@ -345,48 +352,53 @@ class Index:
 
     def iter_copies(self) -> Iterator[tuple[str, str, str, StoredDocument]]:
         """(copy url, site, copy text, source document) for every traced copy."""
-        rows = self.con.execute("SELECT url, site, text, source FROM copies ORDER BY id").fetchall()
+        rows = self.con.execute(
+            "SELECT url, site, text, source FROM copies WHERE source IS NOT NULL ORDER BY id"
+        ).fetchall()
         for url, site, blob, source in rows:
             doc = self.get(source)
             if doc is not None:
                 yield url, site, _decompress(blob), doc
 
-    def replace_learned(self, rows: Iterable[tuple[str, str, str, int, int]]) -> int:
-        """Replace all learned substitutions by ``(site, spun, original, count, copies)``."""
+    def replace_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
+        """Replace all learned substitutions by ``(site, spun, original, count, copies,
+        seen)``."""
         own_tx = not self._in_tx
         if own_tx:
             self.begin()
         self.con.execute("DELETE FROM learned")
         n = self.con.executemany(
-            "INSERT INTO learned (site, spun, original, count, copies) VALUES (?,?,?,?,?)",
+            "INSERT INTO learned (site, spun, original, count, copies, seen) VALUES (?,?,?,?,?,?)",
             rows,
         ).rowcount
         if own_tx:
             self.commit()
         return n
 
-    def add_learned(self, rows: Iterable[tuple[str, str, str, int, int]]) -> int:
+    def add_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
         """Add counts (an import): existing pairs are summed."""
         own_tx = not self._in_tx
         if own_tx:
             self.begin()
         n = self.con.executemany(
-            "INSERT INTO learned (site, spun, original, count, copies) VALUES (?,?,?,?,?)"
-            " ON CONFLICT(site, spun, original) DO UPDATE SET count=count+excluded.count,"
-            " copies=copies+excluded.copies",
+            "INSERT INTO learned (site, spun, original, count, copies, seen)"
+            " VALUES (?,?,?,?,?,?) ON CONFLICT(site, spun, original) DO UPDATE SET"
+            " count=count+excluded.count, copies=copies+excluded.copies,"
+            " seen=seen+excluded.seen",
             rows,
         ).rowcount
         if own_tx:
             self.commit()
         return n
 
-    def learned(self, site: str | None = None) -> list[tuple[str, str, str, int, int]]:
-        """Learned substitutions ``(site, spun, original, count, copies)``, of one site or all."""
+    def learned(self, site: str | None = None) -> list[tuple[str, str, str, int, int, int]]:
+        """Learned substitutions ``(site, spun, original, count, copies, seen)``, of one site
+        or all."""
+        cols = "SELECT site, spun, original, count, copies, seen FROM learned"
         if site is None:
-            q, args = "SELECT site, spun, original, count, copies FROM learned", ()
+            q, args = cols, ()
         else:
-            q = "SELECT site, spun, original, count, copies FROM learned WHERE site=?"
-            args = (site,)
+            q, args = cols + " WHERE site=?", (site,)
         return [tuple(r) for r in self.con.execute(q, args)]  # type: ignore[misc]
 
     def has_url(self, url: str) -> bool:

@@ -12,7 +12,9 @@ Lines are parsed lazily on first look-up, so loading is one gzip read and a dict
 
 from __future__ import annotations
 
+import copy
 import gzip
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -62,6 +64,19 @@ class Lexicon:
         self._parsed: dict[str, tuple[Origin, ...]] = {}
         self._first_words = {k.split(" ", 1)[0] for k in self._raw if " " in k}
         self._first_words |= {k.split(" ", 1)[0] for k in self._table if " " in k}
+
+    def with_table(self, extra: Mapping[str, Mapping[str, int]]) -> Lexicon:
+        """A copy that also holds ``extra`` spinner-table pairs (spun -> original -> count),
+        such as those learned from a site's copies; the thesaurus data is shared, not copied."""
+        new = copy.copy(self)
+        new._table = {k: dict(v) for k, v in self._table.items()}
+        for spun, origs in extra.items():
+            row = new._table.setdefault(spun, {})
+            for orig, count in origs.items():
+                row[orig] = max(row.get(orig, 0), int(count))
+        new._parsed = {}
+        new._first_words = self._first_words | {k.split(" ", 1)[0] for k in extra if " " in k}
+        return new
 
     def __len__(self) -> int:
         return len(set(self._raw) | set(self._table))

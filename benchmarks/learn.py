@@ -1,0 +1,225 @@
+"""Learning a spinner's dictionary: ``python -m benchmarks.learn [--restore N] [--out PATH]``.
+
+A *hidden-dictionary* spinner (``HiddenSpinner``): the simulator of ``benchmarks/spinner.py``
+with half B of the real substitution table, whose choices are fixed per original phrase
+across documents (a real farm's spinner is close to deterministic), thesaurus synonyms
+included (chosen by a fixed seed). The restorer holds only half A of the table, so nothing of
+this dictionary is bundled.
+
+1. Index the sources of 800 BBC evaluation-split articles; spin copies of 1,000 (site
+   ``farm.example``).
+2. For N = 0, 10, 30, 100, 300: trace the first N copies, keep the pairs, ``learn``; restore
+   the 200 copies whose sources are *not* in the index (copies 800-999) with the learned
+   priors; report error reduction, swap recall, edit precision.
+3. Wrong edits per 1,000 words on 150 clean BBC dev articles, and restoration of 100 copies
+   made by another spinner (another seed's dictionary), with N = 0 and N = 300 priors.
+4. Time to learn from 1,000 traced pairs.
+
+Results: table on stdout, JSON in ``benchmarks/results/learn.json`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.data import REPO_ROOT, bbc_split, load_table, split_table, table_originals
+from benchmarks.restore import Timer, _pin_one_core, bench_clean, bench_spun, machine_info
+from benchmarks.spinner import Spinner, SpunDoc, _Key, _stable_seed
+from unspin.engine import Engine
+from unspin.index import Index
+from unspin.learn import (
+    MIN_EVIDENCE,
+    evidence,
+    learn,
+    learned_table,
+    record_copies,
+    signature_forms,
+)
+
+DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "learn.json"
+SITE = "farm.example"
+NS = (0, 10, 30, 100, 300)
+
+
+class HiddenSpinner(Spinner):
+    """The simulator with one fixed replacement per original phrase, whatever the document."""
+
+    def _choose(self, key: _Key, rng: random.Random) -> None:
+        super()._choose(key, random.Random(_stable_seed(self.seed, "dict", key.kind, key.phrase)))
+
+
+class Gated:
+    """What ``unspin.restore(text, index=..., site=...)`` does: the learned priors only for a
+    text that reads like the learned spinner's output, the plain engine otherwise."""
+
+    def __init__(self, base: Engine, rows: list, site: str) -> None:
+        self.base = base
+        self.forms = signature_forms(rows, site)
+        extra = learned_table(rows, site)
+        self.table_forms = len(extra)
+        self.learned = (
+            Engine(lexicon=base.lexicon.with_table(extra), lm=base.lm, params=base.params)
+            if extra
+            else base
+        )
+        self.used = 0
+
+    def restore(self, text: str) -> Any:
+        if evidence(text, self.forms) >= MIN_EVIDENCE:
+            self.used += 1
+            return self.learned.restore(text)
+        return self.base.restore(text)
+
+
+def spin(spinner: Spinner, articles: Sequence[Any]) -> list[SpunDoc]:
+    docs = []
+    for a in articles:
+        d = spinner.spin(a.text, doc_id=a.id)
+        d.meta["id"] = a.id
+        docs.append(d)
+    return docs
+
+
+def _summary(res: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "docs",
+        "words",
+        "swaps",
+        "swaps_restored_rate",
+        "edit_precision",
+        "wrong_edits",
+        "wrong_per_1000_words",
+        "wer_spun",
+        "wer_restored",
+        "error_reduction",
+    )
+    return {k: res.get(k) for k in keep}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--restore", type=int, default=200, help="copies restored per N")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = ap.parse_args(argv)
+    split, table = bbc_split(), load_table()
+    if split is None or table is None:
+        print("benchmarks.learn: ../shared/data is missing; skipped")
+        return 0
+    dev, ev = split
+    core = _pin_one_core()
+    half_a, half_b = split_table(table)
+    results: dict[str, Any] = {"machine": machine_info(), "pinned_core": core, "site": SITE}
+
+    t0 = time.perf_counter()
+    articles = ev[:1000]
+    copies = spin(HiddenSpinner(half_b, seed=101, rate=0.20), articles)
+    other = spin(HiddenSpinner(half_b, seed=202, rate=0.20), ev[1000:1100])
+    results["spin_s"] = round(time.perf_counter() - t0, 1)
+    base = Engine(exclude_table_originals=table_originals(half_b))
+    held = copies[800 : 800 + args.restore]
+    clean = dev[:150]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "news.db"
+        with Index(path) as idx:
+            idx.begin()
+            for a in articles[:800]:
+                idx.upsert(f"https://news.example/{a.id}", a.text, title=a.title)
+            idx.commit()
+            curve = []
+            recorded = 0
+            for n in NS:
+                if n > recorded:
+                    batch = [
+                        (f"https://{SITE}/{d.meta['id']}", d.text, SITE) for d in copies[recorded:n]
+                    ]
+                    record_copies(idx, batch)
+                    recorded = n
+                summary = learn(idx)
+                engine = Gated(base, idx.learned(), SITE)
+                res = _summary(bench_spun(engine, held, Timer()))
+                res.update(
+                    n=n,
+                    learned_rows=summary.pairs,
+                    table_forms=engine.table_forms,
+                    docs_with_priors=engine.used,
+                )
+                curve.append(res)
+                print(
+                    f"N={n:>3}: error reduction {res['error_reduction']:.3f}, swaps restored "
+                    f"{res['swaps_restored_rate']:.3f}, precision {res['edit_precision']:.3f} "
+                    f"({summary.pairs} learned rows)",
+                    flush=True,
+                )
+                if n in (0, NS[-1]):
+                    texts = [a.text for a in clean]
+                    engine.used = 0
+                    c = bench_clean(engine, texts, [a.id for a in clean], None)
+                    results[f"clean_N{n}"] = {
+                        k: c[k] for k in ("docs", "words", "wrong_edits", "wrong_per_1000_words")
+                    }
+                    results[f"clean_N{n}"]["docs_with_priors"] = engine.used
+                    engine.used = 0
+                    o = _summary(bench_spun(engine, other, Timer()))
+                    o["docs_with_priors"] = engine.used
+                    results[f"other_spinner_N{n}"] = o
+            results["curve"] = curve
+
+        # learning speed: 1,000 traced pairs
+        path2 = Path(tmp) / "all.db"
+        with Index(path2) as idx:
+            idx.begin()
+            for a in articles:
+                idx.upsert(f"https://news.example/{a.id}", a.text, title=a.title)
+            idx.commit()
+            t = time.perf_counter()
+            rec = record_copies(
+                idx, [(f"https://{SITE}/{d.meta['id']}", d.text, SITE) for d in copies]
+            )
+            trace_s = time.perf_counter() - t
+            summary = learn(idx)
+            results["learn_1000"] = {
+                "traced": rec.get("traced", 0),
+                "trace_and_record_s": round(trace_s, 2),
+                "learn_s": round(summary.seconds, 2),
+                "substitutions": summary.substitutions,
+                "rows": summary.pairs,
+                "dropped": dict(summary.dropped),
+            }
+    render(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"results written to {args.out}")
+    return 0
+
+
+def render(r: dict[str, Any]) -> None:
+    print(f"{'N':>4} {'err.red.':>9} {'recall':>7} {'precision':>9} {'wrong/1k':>9}")
+    for c in r["curve"]:
+        print(
+            f"{c['n']:>4} {c['error_reduction']:>9.3f} {c['swaps_restored_rate']:>7.3f} "
+            f"{c['edit_precision']:>9.3f} {c['wrong_per_1000_words']:>9.2f}"
+        )
+    for n in (0, NS[-1]):
+        c, o = r[f"clean_N{n}"], r[f"other_spinner_N{n}"]
+        print(
+            f"priors from N={n}: clean BBC {c['wrong_per_1000_words']:.2f} wrong/1k words; "
+            f"other spinner: error reduction {o['error_reduction']:.3f}, "
+            f"precision {o['edit_precision']:.3f}"
+        )
+    lr = r["learn_1000"]
+    print(
+        f"1,000 copies: traced {lr['traced']} in {lr['trace_and_record_s']} s; "
+        f"learned in {lr['learn_s']} s ({lr['rows']} rows)"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

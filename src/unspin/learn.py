@@ -1,0 +1,443 @@
+"""Learn a spinner's dictionary from the copies it has already made.
+
+A content farm's spinner swaps the same word for the same replacement every time. Once a copy
+has been traced to its source (:mod:`unspin.tracing`), every swap in the aligned pair is a fact
+about that farm's spinner. :func:`learn` goes through the traced pairs kept in the index,
+extracts their substitutions and stores counts per site (the copy's domain) and globally
+(site ``*``). :func:`learned_table` turns them into extra spinner-table pairs that
+``check``/``restore`` use as priors: a site's own pairs weigh most, and the language model
+still has to agree, so a learned pair never overrides strong context evidence.
+
+Substitutions are folded to lemmas where both words inflect alike, so "mentioned -> said" and
+"mentions -> says" count as one swap ("mention -> say") and restore every form. Edits that are
+not spinning are dropped: changed numbers, names, text inside quotation marks, and house-style
+differences (spacing, hyphens, punctuation, one-letter spelling variants).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from unspin.align import MAX_SWAP_WORDS, align
+from unspin.index import Index
+from unspin.tokenize import tokenize
+
+__all__ = [
+    "GLOBAL",
+    "LearnSummary",
+    "export_tsv",
+    "extract_substitutions",
+    "import_tsv",
+    "learn",
+    "learned_table",
+    "site_report",
+]
+
+GLOBAL = "*"  # the site name under which counts over all sites are kept
+MAX_PHRASE_WORDS = 4  # as the bundled lexicon: longer swaps are rewrites, not dictionary entries
+SITE_WEIGHT = 4  # a site's own count weighs this many times a count seen on other sites
+MIN_COUNT = 2  # a pair seen once may be an editor's change or a misalignment
+MIN_SHARE = 0.5  # see learned_table
+MAX_WEIGHT = 20
+
+_TAGS = {
+    "VERB": ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ"),
+    "NOUN": ("NN", "NNS"),
+    "ADJ": ("JJ", "JJR", "JJS"),
+    "ADV": ("RB", "RBR", "RBS"),
+}
+_WORD_RE = re.compile(r"[^\W\d_](?:\w|['’\-.](?=[^\W_]))*|\d\S*")
+_SENTENCE_END_RE = re.compile(r"(?:^|[.!?:;\n])[\s\"'“‘(«]*$")
+
+
+@dataclass
+class LearnSummary:
+    copies: int = 0
+    substitutions: int = 0  # substitution occurrences kept
+    dropped: Counter[str] = field(default_factory=Counter)  # reason -> occurrences
+    pairs: int = 0  # distinct (site, spun, original) rows stored, the global ones included
+    sites: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "copies": self.copies,
+            "substitutions": self.substitutions,
+            "dropped": dict(self.dropped.most_common()),
+            "pairs": self.pairs,
+            "sites": self.sites,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    return _SENTENCE_END_RE.search(text, max(0, start - 12), start) is not None
+
+
+def _has_name(text: str, start: int, span: str) -> bool:
+    """A capitalised word that does not open a sentence, or an acronym."""
+    for m in _WORD_RE.finditer(span):
+        w = m.group()
+        if w.isupper() and len(w) > 1:
+            return True
+        if w[0].isupper() and not (m.start() == 0 and _sentence_initial(text, start)):
+            return True
+    return False
+
+
+def _norm(phrase: str) -> str:
+    return " ".join(w.lower() for w in _WORD_RE.findall(phrase))
+
+
+@cache
+def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    import lemminflect
+
+    return dict(lemminflect.getAllLemmas(word))
+
+
+@cache
+def _inflect(lemma: str, tag: str) -> tuple[str, ...]:
+    import lemminflect
+
+    return tuple(lemminflect.getInflection(lemma, tag=tag))
+
+
+def fold(spun: str, original: str) -> tuple[str, str]:
+    """The lemma pattern of a one-word pair when both words carry the same inflection
+    ("mentioned", "said" -> "mention", "say"); other pairs are returned as they are."""
+    if " " in spun or " " in original:
+        return spun, original
+    ls, lo = _lemmas(spun), _lemmas(original)
+    for upos in ls.keys() & lo.keys():
+        for a in ls[upos]:
+            for b in lo[upos]:
+                for tag in _TAGS.get(upos, ()):
+                    if spun in _inflect(a, tag) and original in _inflect(b, tag):
+                        return a, b
+    return spun, original
+
+
+def inflections(spun: str, original: str) -> list[tuple[str, str]]:
+    """Every form of a (possibly folded) pair: the pair itself and, for one-word lemma pairs,
+    the two words inflected alike for each tag both have."""
+    out = [(spun, original)]
+    if " " in spun or " " in original:
+        return out
+    for tags in _TAGS.values():
+        for tag in tags:
+            fs, fo = _inflect(spun, tag), _inflect(original, tag)
+            if fs and fo and (fs[0], fo[0]) not in out and fs[0] != fo[0]:
+                out.append((fs[0], fo[0]))
+    return out
+
+
+def extract_substitutions(copy: str, source: str) -> tuple[list[tuple[str, str]], Counter[str]]:
+    """The spinner's substitutions in an aligned (copy, source) pair, folded to lemmas, and
+    the reasons other differences were dropped."""
+    al = align(copy, source)
+    quoted = {t.start for t in tokenize(copy) if t.quoted}
+    kept: list[tuple[str, str]] = []
+    dropped: Counter[str] = Counter()
+    for s in al.swaps:
+        if s.kind != "swap":
+            continue
+        a, b = _norm(s.spun), _norm(s.original)
+        if not a or not b:
+            continue
+        if max(len(a.split()), len(b.split())) > min(MAX_PHRASE_WORDS, MAX_SWAP_WORDS):
+            dropped["longer than 4 words"] += 1
+        elif any(c.isdigit() for c in a + b):
+            dropped["numbers"] += 1
+        elif s.start in quoted:
+            dropped["inside quotes"] += 1
+        elif _has_name(copy, s.start, s.spun) or _has_name(source, s.source_start, s.original):
+            dropped["names"] += 1
+        elif a.replace(" ", "").replace("-", "") == b.replace(" ", "").replace("-", ""):
+            dropped["house style"] += 1
+        elif " " not in a + b and min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b) <= 1:
+            dropped["spelling variant"] += 1
+        else:
+            wa, wb = a.split(), b.split()
+            if len(wa) == len(wb) > 1:
+                # "greenback mellower" -> "dollar higher": adjacent one-word swaps
+                for x, y in zip(wa, wb, strict=True):
+                    if x != y:
+                        kept.append(fold(x, y))
+            elif len(wa) > 1 and len(wb) > 1:
+                dropped["adjacent swaps that cannot be told apart"] += 1
+            else:
+                kept.append(fold(a, b))
+    return kept, dropped
+
+
+# --------------------------------------------------------------------------- learning
+
+
+def learn(index: Index) -> LearnSummary:
+    """Re-learn every site's substitutions from the traced copies in ``index``."""
+    t0 = time.perf_counter()
+    summary = LearnSummary()
+    counts: Counter[tuple[str, str, str]] = Counter()
+    in_copies: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for url, site, text, source in index.iter_copies():
+        summary.copies += 1
+        subs, dropped = extract_substitutions(text, source.text)
+        summary.dropped.update(dropped)
+        summary.substitutions += len(subs)
+        for spun, orig in subs:
+            for s in (site, GLOBAL):
+                counts[(s, spun, orig)] += 1
+                in_copies[(s, spun, orig)].add(url)
+    seen = _occurrences(index, {(s, a) for s, a, _ in counts if s != GLOBAL})
+    for (_site, spun), n in list(seen.items()):
+        seen[(GLOBAL, spun)] += n
+    rows = [
+        (s, a, b, n, len(in_copies[(s, a, b)]), max(n, seen[(s, a)]))
+        for (s, a, b), n in sorted(counts.items())
+    ]
+    index.replace_learned(rows)
+    summary.pairs = len(rows)
+    summary.sites = len({s for s, _, _ in counts} - {GLOBAL})
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def learned_table(
+    rows: Iterable[tuple[str, str, str, int, int, int]],
+    site: str | None = None,
+    *,
+    site_weight: int = SITE_WEIGHT,
+    min_count: int = MIN_COUNT,
+    min_share: float = MIN_SHARE,
+) -> dict[str, dict[str, int]]:
+    """Extra spinner-table pairs (spun form -> original form -> weight) for restoring text
+    from ``site`` (None: no site known), every inflected form included.
+
+    A pair is used when it was seen ``min_count`` times and is what the spun wording usually
+    is: in at least ``min_share`` of its occurrences in the copies it stands for the original.
+    "within -> in" passes (a spinner's "within" is nearly always an "in"); "on -> at" does not
+    (most of the "on" in a copy were "on" in the source), so clean text keeps its "on". Weights
+    are capped at :data:`MAX_WEIGHT`, the scale of the bundled table's counts.
+    """
+    weight: Counter[tuple[str, str]] = Counter()
+    for s, spun, orig, count, _, seen in rows:
+        if count < min_count or count < min_share * max(count, seen):
+            continue
+        if s == GLOBAL:
+            weight[(spun, orig)] += count
+        elif site is not None and s == site:
+            weight[(spun, orig)] += site_weight * count
+    table: dict[str, dict[str, int]] = {}
+    for (spun, orig), w in weight.items():
+        for fs, fo in inflections(spun, orig):
+            row = table.setdefault(fs, {})
+            row[fo] = max(row.get(fo, 0), min(MAX_WEIGHT, w))
+    return table
+
+
+def _occurrences(index: Index, wanted: set[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """How often each (site, spun wording) occurs in that site's traced copies; a one-word
+    lemma pattern counts every inflected form."""
+    forms: dict[str, str] = {}  # surface form -> learned spun wording, for one-word patterns
+    phrases: set[str] = set()
+    for _, spun in wanted:
+        if " " in spun:
+            phrases.add(spun)
+        else:
+            for form in {spun} | {
+                f for tags in _TAGS.values() for t in tags for f in _inflect(spun, t)
+            }:
+                forms.setdefault(form, spun)
+    sites = {s for s, _ in wanted}
+    out: Counter[tuple[str, str]] = Counter()
+    for _, site, text, _ in index.iter_copies():
+        if site not in sites:
+            continue
+        toks = [w.lower() for w in _WORD_RE.findall(text)]
+        for i, w in enumerate(toks):
+            lemma = forms.get(w)
+            if lemma is not None and (site, lemma) in wanted:
+                out[(site, lemma)] += 1
+            if phrases:
+                for n in (2, 3, 4):
+                    p = " ".join(toks[i : i + n])
+                    if p in phrases and (site, p) in wanted:
+                        out[(site, p)] += 1
+    return out
+
+
+def site_of(url: str | None) -> str | None:
+    """The site of a URL: its host name without a leading "www."."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host or None
+
+
+# --------------------------------------------------------------------------- exchange
+
+
+_HEADER = "spun\toriginal\tcount\ttable_original"
+
+
+def export_tsv(index: Index, path: str | Path, site: str = GLOBAL) -> int:
+    """Write ``site``'s learned pairs, every inflected form, in the bundled table's format
+    (spun, original, count, table_original: the lemma pattern the form comes from)."""
+    lines = ["# substitutions learned by unspin from traced copies; site: " + site, _HEADER]
+    n = 0
+    for _, spun, orig, count, _, _ in sorted(index.learned(site)):
+        for fs, fo in inflections(spun, orig):
+            lines.append(f"{fs}\t{fo}\t{count}\t{orig}")
+            n += 1
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return n
+
+
+def import_tsv(index: Index, path: str | Path, site: str = GLOBAL) -> int:
+    """Add the counts of a table file (this format or the bundled one) to ``site``; forms are
+    folded back to their lemma pattern so that re-importing an export counts each pair once."""
+    merged: Counter[tuple[str, str]] = Counter()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("spun\t"):
+            continue
+        parts = line.split("\t")
+        if len(parts) < 2:
+            raise ValueError(f"{path}: not a substitution table line: {line[:80]!r}")
+        spun, orig = _norm(parts[0]), _norm(parts[1])
+        try:
+            count = int(parts[2]) if len(parts) > 2 and parts[2].strip() else 1
+        except ValueError:
+            raise ValueError(f"{path}: bad count in line: {line[:80]!r}") from None
+        if spun and orig:
+            key = fold(spun, orig)
+            merged[key] = max(merged[key], count)  # the forms of one pattern share its count
+    # an imported pair carries no occurrence counts: it is taken as what its wording means
+    rows = [(site, a, b, n, 0, n) for (a, b), n in sorted(merged.items())]
+    if site != GLOBAL:
+        rows += [(GLOBAL, a, b, n, 0, n) for (_, a, b, n, _, _) in rows]
+    return index.add_learned(rows)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def site_report(index: Index, top: int = 10) -> list[dict[str, Any]]:
+    """Per site: copies seen, share traced to a source, sources copied most, estimated swap
+    rate (learned swaps per 100 words of its traced copies), most frequent substitutions."""
+    con = index.con
+    out: list[dict[str, Any]] = []
+    sites = con.execute(
+        "SELECT site, count(*), count(source), avg(explained), avg(similarity) FROM copies"
+        " GROUP BY site ORDER BY count(*) DESC, site"
+    ).fetchall()
+    for site, n, traced, explained, similarity in sites:
+        sources = con.execute(
+            "SELECT d.url, d.title, count(*) FROM copies c JOIN documents d ON d.id = c.source"
+            " WHERE c.site=? GROUP BY c.source ORDER BY count(*) DESC, d.url LIMIT ?",
+            (site, 5),
+        ).fetchall()
+        subs = sorted(index.learned(site), key=lambda r: (-r[3], r[1], r[2]))
+        swapped = sum(r[3] for r in subs)
+        words = 0
+        for _, _, text, _ in _site_copies(index, site):
+            words += len(_WORD_RE.findall(text))
+        out.append(
+            {
+                "site": site,
+                "copies_seen": n,
+                "copies_traced": traced,
+                "traced_share": round(traced / n, 3) if n else 0.0,
+                "mean_explained": round(explained or 0.0, 3),
+                "mean_similarity": round(similarity or 0.0, 3),
+                "sources": [{"url": u, "title": t, "copies": c} for u, t, c in sources],
+                "swaps_per_100_words": round(100 * swapped / words, 2) if words else 0.0,
+                "substitutions": [
+                    {"spun": s, "original": o, "count": c, "copies": k, "seen": n}
+                    for _, s, o, c, k, n in subs[:top]
+                ],
+            }
+        )
+    return out
+
+
+def _site_copies(index: Index, site: str) -> Iterable[tuple[str, str, str, Any]]:
+    for row in index.iter_copies():
+        if row[1] == site:
+            yield row
+
+
+# --------------------------------------------------------------------------- recording copies
+
+
+def record_copies(
+    index: Index,
+    copies: Iterable[tuple[str, str, str | None]],
+    site: str | None = None,
+) -> Counter[str]:
+    """Trace each ``(url, text, site)`` copy and keep it with its source (or with none) for
+    :func:`learn`. ``site`` overrides the copies' own site (else their URL's host name).
+    Returns counts: "traced", "no source", and the record statuses."""
+    from unspin.tracing import trace
+
+    out: Counter[str] = Counter()
+    index.begin()
+    try:
+        for url, text, own_site in copies:
+            best = trace(text, index, limit=1).best
+            where = site or own_site or site_of(url) or "unknown"
+            if best is None:
+                out["no source"] += 1
+                index.record_copy(url, where, text, None)
+            else:
+                out["traced"] += 1
+                index.record_copy(url, where, text, best.doc_id, best.similarity, best.explained)
+    finally:
+        index.commit()
+    return out
+
+
+# --------------------------------------------------------------------------- gating
+
+SIGNATURE_SHARE = 0.8  # a spun wording that nearly always stands for the spinner's swap ...
+SIGNATURE_COUNT = 3  # ... seen at least this often, marks the spinner's output
+MIN_EVIDENCE = 1.0  # signature words per 100 words before learned priors are used
+
+
+def signature_forms(
+    rows: Iterable[tuple[str, str, str, int, int, int]], site: str | None = None
+) -> set[str]:
+    """Spun wordings (every form) that mark the output of the learned spinner(s)."""
+    out: set[str] = set()
+    for s, spun, orig, count, _, seen in rows:
+        if s not in (GLOBAL, site) or count < SIGNATURE_COUNT:
+            continue
+        if count >= SIGNATURE_SHARE * max(count, seen):
+            out.update(fs for fs, _ in inflections(spun, orig))
+    return out
+
+
+def evidence(text: str, forms: set[str]) -> float:
+    """Signature wordings per 100 words of ``text``: how much it reads like the spinner's."""
+    toks = [w.lower() for w in _WORD_RE.findall(text)]
+    if not toks or not forms:
+        return 0.0
+    hits = 0
+    for i, w in enumerate(toks):
+        if w in forms or any(" ".join(toks[i : i + n]) in forms for n in (2, 3, 4)):
+            hits += 1
+    return 100.0 * hits / len(toks)
