@@ -119,9 +119,27 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="trace the text in this index first; a found source's wording beats any guess",
+        help="trace the text in this index first (a found source's wording beats any guess) "
+        "and use the spinner substitutions learned there as priors",
+    )
+    p_restore.add_argument(
+        "--site",
+        default=None,
+        metavar="SITE",
+        help="the site the text comes from (e.g. farm.example): its learned substitutions "
+        "weigh most",
     )
     p_restore.set_defaults(func=_cmd_restore)
+    p_check.add_argument(
+        "--index",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="use the spinner substitutions learned in this index as priors",
+    )
+    p_check.add_argument(
+        "--site", default=None, metavar="SITE", help="the site the text comes from"
+    )
     add_commands(sub, inputs)
     add_serve_command(sub)
     return parser
@@ -284,8 +302,20 @@ def _run(args: argparse.Namespace, analyse: Callable[..., Any]) -> tuple[Any, in
     return result, None
 
 
+def _with_index(args: argparse.Namespace, analyse: Callable[..., Any]) -> Callable[..., Any]:
+    """``analyse`` with the command's --index and --site, after checking the index opens."""
+    if args.index is None:
+        if args.site is None:
+            return analyse
+        return lambda text, **kw: analyse(text, site=args.site, **kw)
+    from unspin.cli_index import _open_index
+
+    _open_index(args.index, create=False).close()  # a clear error before any work
+    return lambda text, **kw: analyse(text, index=args.index, site=args.site, **kw)
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    report, done = _run(args, unspin.check)
+    report, done = _run(args, _with_index(args, unspin.check))
     if done is not None:
         return done
     console = _console(sys.stdout, args.color)
@@ -301,16 +331,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     if args.json and args.diff:
         raise UnspinInputError("--json and --diff cannot be used together")
-    analyse: Callable[..., Any] = unspin.restore
-    if args.index is not None:
-        from unspin.cli_index import _open_index
-
-        _open_index(args.index, create=False).close()  # a clear error before any work
-
-        def analyse(text: str, **kw: Any) -> Any:
-            return unspin.restore(text, index=args.index, **kw)
-
-    result, done = _run(args, analyse)
+    result, done = _run(args, _with_index(args, unspin.restore))
     if done is not None:
         return done
     if args.diff:

@@ -99,6 +99,70 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_cmd_ingest)
 
+    lp = sub.add_parser(
+        "learn",
+        parents=[index_opt],
+        help="learn content farms' spinner substitutions from copies traced to their sources",
+        description="Trace each suspected spun copy given with --copies against the index, keep "
+        "the pairs, then (re)learn every site's substitutions from all kept pairs. The learned "
+        "counts are priors for 'check' and 'restore' with --index (and --site).",
+    )
+    lp.add_argument(
+        "--copies",
+        nargs="+",
+        default=[],
+        metavar="SOURCE",
+        help="suspected copies: URLs, feeds, sitemaps, files, folders or WARC archives",
+    )
+    lp.add_argument("--site", default=None, help="the copies' site (default: their URL's host)")
+    lp.add_argument("--kind", choices=KINDS, default="auto", help="force the source type")
+    lp.add_argument("--limit", type=count, default=None, metavar="N", help="N copies per source")
+    lp.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="add the counts of a substitution table (TSV) to --site or to all sites",
+    )
+    lp.add_argument(
+        "--export",
+        dest="export_file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write --site's (or all sites') learned substitutions as TSV",
+    )
+    lp.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching private, loopback and link-local addresses",
+    )
+    lp.add_argument(
+        "--delay",
+        type=seconds,
+        default=1.0,
+        metavar="S",
+        help="seconds between requests to one host (default 1)",
+    )
+    lp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    lp.set_defaults(func=_cmd_learn)
+
+    sp = sub.add_parser(
+        "sites",
+        parents=[index_opt],
+        help="report on the sites whose copies were traced: sources, swap rate, substitutions",
+    )
+    sp.add_argument(
+        "--top",
+        type=count,
+        default=10,
+        metavar="N",
+        help="substitutions listed per site (default 10)",
+    )
+    sp.add_argument("--json", action="store_true", help="print the report as JSON")
+    sp.set_defaults(func=_cmd_sites)
+
     t = sub.add_parser(
         "trace",
         parents=[common, index_opt],
@@ -264,4 +328,108 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     console = _console(sys.stdout, args.color)
     styled = _styled(console)
     _emit(console, render_trace(report, styled), styled)
+    return 0
+
+
+# --------------------------------------------------------------------------- learn / sites
+
+
+def _cmd_learn(args: argparse.Namespace) -> int:
+    from unspin.fetch import Fetcher
+    from unspin.learn import GLOBAL, export_tsv, import_tsv, learn, record_copies
+    from unspin.sources import RawDocument, iter_documents
+
+    for spec in args.copies:
+        if "://" not in spec and not os.path.exists(spec):
+            raise UnspinInputError(f"{spec}: no such file or folder")
+    if args.import_file is not None and not args.import_file.is_file():
+        raise UnspinInputError(f"{args.import_file}: no such file")
+    index = _open_index(args.index, create=False)
+    payload: dict[str, Any] = {}
+    try:
+        if args.import_file is not None:
+            try:
+                payload["imported"] = import_tsv(index, args.import_file, args.site or GLOBAL)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise UnspinInputError(str(exc)) from None
+        if args.copies:
+            fetcher = Fetcher(delay=args.delay, allow_private=args.allow_private)
+            skipped: dict[str, int] = {}
+            try:
+                docs = []
+                for spec in args.copies:
+                    for item in iter_documents(
+                        spec, fetcher=fetcher, kind=args.kind, limit=args.limit
+                    ):
+                        if isinstance(item, RawDocument):
+                            docs.append((item.url, item.text, None))
+                        else:
+                            skipped[item.reason] = skipped.get(item.reason, 0) + 1
+            finally:
+                fetcher.close()
+            payload["copies"] = dict(record_copies(index, docs, site=args.site))
+            payload["copies_skipped"] = skipped
+        if args.copies or args.import_file is None:
+            payload["learned"] = learn(index).to_dict()
+        if args.export_file is not None:
+            payload["exported"] = export_tsv(index, args.export_file, args.site or GLOBAL)
+    finally:
+        index.close()
+    if args.json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    if "copies" in payload:
+        c = payload["copies"]
+        out.print(
+            f"copies: {c.get('traced', 0)} traced to a source, {c.get('no source', 0)} without one",
+            markup=False,
+        )
+        for reason, n in payload["copies_skipped"].items():
+            out.print(f"  skipped: {n} × {reason}", markup=False)
+    if "imported" in payload:
+        out.print(f"imported {payload['imported']} substitutions", markup=False)
+    if "learned" in payload:
+        lr = payload["learned"]
+        out.print(
+            f"learned from {lr['copies']} copies: {lr['substitutions']} substitutions, "
+            f"{lr['pairs']} (site, spun, original) rows over {lr['sites']} sites "
+            f"in {lr['seconds']:.1f} s",
+            markup=False,
+        )
+        for reason, n in lr["dropped"].items():
+            out.print(f"  not spinning: {n} × {reason}", markup=False)
+    if "exported" in payload:
+        out.print(f"exported {payload['exported']} lines to {args.export_file}", markup=False)
+    return 0
+
+
+def _cmd_sites(args: argparse.Namespace) -> int:
+    from unspin.learn import site_report
+
+    index = _open_index(args.index, create=False)
+    try:
+        report = site_report(index, top=args.top)
+    finally:
+        index.close()
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    if not report:
+        out.print("no copies traced yet: run 'unspin learn --copies ...'", markup=False)
+    for r in report:
+        out.print(
+            f"{r['site']}: {r['copies_seen']} copies seen, {r['traced_share']:.0%} traced to a "
+            f"source; about {r['swaps_per_100_words']:.1f} learned swaps per 100 words",
+            markup=False,
+            style="bold",
+        )
+        for src in r["sources"]:
+            out.print(f"  copied {src['copies']}×: {src['title'] or src['url']}", markup=False)
+        for sub in r["substitutions"]:
+            out.print(
+                f"  {sub['original']} → {sub['spun']}  ({sub['count']}× in {sub['copies']} copies)",
+                markup=False,
+            )
     return 0
