@@ -65,7 +65,12 @@ class Gated:
         extra = learned_table(rows, site)
         self.table_forms = len(extra)
         self.learned = (
-            Engine(lexicon=base.lexicon.with_table(extra), lm=base.lm, params=base.params)
+            Engine(
+                lexicon=base.lexicon.with_table(extra),
+                lm=base.lm,
+                params=base.params,
+                learned_pairs=base.lexicon.new_pairs(extra),
+            )
             if extra
             else base
         )
@@ -76,6 +81,15 @@ class Gated:
             self.used += 1
             return self.learned.restore(text)
         return self.base.restore(text)
+
+
+def coverage(rows: list, docs: Sequence[SpunDoc]) -> float:
+    """Share of the gold swaps in ``docs`` whose pair was learned at all (any count or share):
+    the ceiling on what learned priors can restore."""
+    known = learned_table(rows, SITE, min_count=1, min_share=0.0)
+    swaps = [g for d in docs for g in d.swaps]
+    hit = sum(g.original.lower() in known.get(g.spun.lower(), {}) for g in swaps)
+    return round(hit / len(swaps), 4) if swaps else 0.0
 
 
 def spin(spinner: Spinner, articles: Sequence[Any]) -> list[SpunDoc]:
@@ -150,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     learned_rows=summary.pairs,
                     table_forms=engine.table_forms,
                     docs_with_priors=engine.used,
+                    coverage=coverage(idx.learned(), held),
                 )
                 curve.append(res)
                 print(
@@ -201,12 +216,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def render(r: dict[str, Any]) -> None:
-    print(f"{'N':>4} {'err.red.':>9} {'recall':>7} {'precision':>9} {'wrong/1k':>9}")
+    print(f"{'N':>4} {'err.red.':>9} {'recall':>7} {'precision':>9} {'wrong/1k':>9} {'learned':>8}")
     for c in r["curve"]:
         print(
             f"{c['n']:>4} {c['error_reduction']:>9.3f} {c['swaps_restored_rate']:>7.3f} "
-            f"{c['edit_precision']:>9.3f} {c['wrong_per_1000_words']:>9.2f}"
+            f"{c['edit_precision']:>9.3f} {c['wrong_per_1000_words']:>9.2f} "
+            f"{c['coverage']:>8.3f}"
         )
+    print("learned: share of the new copies' swaps whose pair was learned at all")
     for n in (0, NS[-1]):
         c, o = r[f"clean_N{n}"], r[f"other_spinner_N{n}"]
         print(

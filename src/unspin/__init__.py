@@ -152,7 +152,12 @@ def engine_for(
 
         if len(_LEARNED_ENGINES) >= 4:
             _LEARNED_ENGINES.pop(next(iter(_LEARNED_ENGINES)))
-        engine = Engine(lexicon=base.lexicon.with_table(table), lm=base.lm, params=base.params)
+        engine = Engine(
+            lexicon=base.lexicon.with_table(table),
+            lm=base.lm,
+            params=base.params,
+            learned_pairs=base.lexicon.new_pairs(table),
+        )
         _LEARNED_ENGINES[key] = engine
     return engine
 

@@ -43,8 +43,16 @@ DENSITY_MAX_LM_GAIN = 4.0
 MAX_SENTENCE_WORDS = 120  # longer runs of words are decoded in pieces
 BLOCK_WORDS = 5000  # longer texts are analysed in blocks (document features per block)
 # features that depend on where a phrase occurs, not on the lexicon entry (all 0 or 1)
-_POSITION_FEATURES = ("quoted", "capitalised", "doc_table", "doc_rule", "doc_thesaurus",
-                      "doc_other", "doc_pair", "orig_in_doc")
+_POSITION_FEATURES = (
+    "quoted",
+    "capitalised",
+    "doc_table",
+    "doc_rule",
+    "doc_thesaurus",
+    "doc_other",
+    "doc_pair",
+    "orig_in_doc",
+)
 _DOC_PAIR = FEATURES.index("doc_pair")
 _ORIG_IN_DOC = FEATURES.index("orig_in_doc")
 _ENGLISH_MARKERS = frozenset(
@@ -180,6 +188,9 @@ class _Sentence:
     prev_token: list[Token | None]
 
 
+LEARNED_MIN_LM_GAIN = 0.5  # log10 gain the LM must give a learned-only swap (see Engine)
+
+
 class Engine:
     def __init__(
         self,
@@ -187,8 +198,14 @@ class Engine:
         params: Params | None = None,
         lm: NGramLM | None = None,
         lexicon: Lexicon | None = None,
+        learned_pairs: frozenset[tuple[str, str]] = frozenset(),
+        learned_min_lm_gain: float = LEARNED_MIN_LM_GAIN,
     ) -> None:
         self.lexicon = lexicon or Lexicon(exclude_table_originals=exclude_table_originals)
+        # (spun, original) pairs known only from a site's copies (unspin.learn): a prior, kept
+        # only where the language model also prefers the original
+        self.learned_pairs = learned_pairs
+        self.learned_min_lm_gain = learned_min_lm_gain
         self.lm = lm or NGramLM()
         self.params = params or Params.load()
         p = self.params
@@ -252,8 +269,9 @@ class Engine:
         for prepared, _words in self._prepare_blocks(tokens if judgeable else []):
             for sent, _lows, cands in prepared:
                 for c in cands:
-                    out.append((sent.words[c.i].start, sent.words[c.j - 1].end, c,
-                                c.isolated_lm_gain))
+                    out.append(
+                        (sent.words[c.i].start, sent.words[c.j - 1].end, c, c.isolated_lm_gain)
+                    )
         return out
 
     def _read(self, text: str) -> tuple[list[Token], int, bool, str]:
@@ -314,12 +332,17 @@ class Engine:
         if self.params.pass1:
             density, winners = self._measure_document(sentences, n_words)
         final = self._stages[0]
-        doc_weights = {src: final.vec[FEATURES.index(f"doc_{src}")]
-                       for src in ("table", "rule", "thesaurus", "other")}
+        doc_weights = {
+            src: final.vec[FEATURES.index(f"doc_{src}")]
+            for src in ("table", "rule", "thesaurus", "other")
+        }
         best_pair = max(final.vec[_DOC_PAIR], 0.0) + max(final.vec[_ORIG_IN_DOC], 0.0)
         # a deterministic spinner leaves no trace of the words it replaces (outside quotes)
-        unquoted = " ".join(t.text.lower().replace("’", "'") if not t.quoted else "|"
-                            for sent in block for t in sent.words)
+        unquoted = " ".join(
+            t.text.lower().replace("’", "'") if not t.quoted else "|"
+            for sent in block
+            for t in sent.words
+        )
         doc_words = set(unquoted.split(" "))
         doc_text = f" {unquoted} "
         prepared = []
@@ -358,8 +381,10 @@ class Engine:
         """Static gains of a lexicon entry per stage, or None when its prior is so low that
         no plausible LM gain could carry it, even in the most favourable position."""
         statics = tuple(st.static(features) for st in self._stages)
-        best = max(g + st.best_position + st.lm_weight * MAX_LM_GAIN
-                   for g, st in zip(statics, self._stages, strict=True))
+        best = max(
+            g + st.best_position + st.lm_weight * MAX_LM_GAIN
+            for g, st in zip(statics, self._stages, strict=True)
+        )
         return statics if best > 0 else None
 
     def _spun_score(
@@ -436,6 +461,16 @@ class Engine:
             if conf < threshold:
                 continue
             c = d.cand
+            learned = (
+                bool(self.learned_pairs)
+                and (
+                    " ".join(text[first.start : last.end].lower().split()),
+                    c.text.lower(),
+                )
+                in self.learned_pairs
+            )
+            if learned and d.lm_gain < self.learned_min_lm_gain:
+                continue
             evidence = {
                 "source": c.source,
                 "lm_gain": round(d.lm_gain, 3),
@@ -448,6 +483,8 @@ class Engine:
                     evidence["table_count"] = c.origin.count
             if first.quoted:
                 evidence["quoted"] = True
+            if learned:
+                evidence["learned"] = True
             floor = edits[-1].end if edits else 0
             start, original = agree_article(text, first.start, c.text, floor)
             edits.append(

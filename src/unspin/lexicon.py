@@ -78,6 +78,15 @@ class Lexicon:
         new._first_words = self._first_words | {k.split(" ", 1)[0] for k in extra if " " in k}
         return new
 
+    def new_pairs(self, extra: Mapping[str, Mapping[str, int]]) -> frozenset[tuple[str, str]]:
+        """The (spun, original) pairs of ``extra`` that this lexicon's spinner table lacks."""
+        return frozenset(
+            (spun, orig)
+            for spun, row in extra.items()
+            for orig in row
+            if orig not in self._table.get(spun, {})
+        )
+
     def __len__(self) -> int:
         return len(set(self._raw) | set(self._table))
 
