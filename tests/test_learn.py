@@ -336,22 +336,12 @@ NAME_SOURCE_2 = (
             "Dr. Brandt,",
             "Dr. Lindqvist,",
             id="after-abbreviation",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="learn._sentence_initial takes the period of 'Dr.' for a sentence end, "
-                "so a changed name after 'Dr.'/'Mr.' is kept as a spinner swap",
-            ),
         ),
         pytest.param(
             NAME_SOURCE_2,
             "Brandt said",
             "Lindqvist said",
             id="sentence-initial",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a changed name that opens a sentence is kept as a spinner swap, even "
-                "when the name is capitalised mid-sentence elsewhere in the text",
-            ),
         ),
     ],
 )
@@ -397,11 +387,6 @@ def test_record_copies_site_argument_overrides_the_copies_site(tmp_path: Path) -
         assert idx.con.execute("SELECT site FROM copies").fetchone()[0] == "c.example"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="record_copies' docstring promises the record statuses (added/updated/unchanged) "
-    "in the returned counts, but it only counts 'traced' and 'no source'",
-)
 def test_record_copies_reports_record_statuses(one_copy: Learned) -> None:
     assert one_copy.recorded["added"] == 1
     again = record_copies(one_copy.index, FARM_COPIES[:1])
@@ -706,11 +691,6 @@ def test_export_import_round_trip_gives_the_same_rows(farm: Learned, tmp_path: P
         assert imported == exported
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="learn() rebuilds the learned table with replace_learned(), which deletes every row, "
-    "imported ones included: 'unspin learn --import T COPIES' (import, then learn) loses T",
-)
 def test_learn_keeps_imported_pairs(tmp_path: Path) -> None:
     table = tmp_path / "table.tsv"
     table.write_text(f"{BUNDLED_HEADER}\nlocomotives\ttrains\t5\ttrains\n", encoding="utf-8")
@@ -832,7 +812,8 @@ def test_index_schema_version_and_learned_columns(farm: Learned) -> None:
     try:
         assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
         learned_cols = {r[1]: r for r in con.execute("PRAGMA table_info(learned)")}
-        assert set(learned_cols) == {"site", "spun", "original", "count", "copies", "seen"}
+        want = {"site", "spun", "original", "count", "copies", "seen", "origin"}
+        assert set(learned_cols) == want
         copies_cols = {r[1]: r for r in con.execute("PRAGMA table_info(copies)")}
         assert copies_cols["source"][3] == 0  # nullable: a copy may have no source
     finally:

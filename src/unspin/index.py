@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS learned (
     count INTEGER NOT NULL,  -- times the spinner swapped original -> spun
     copies INTEGER NOT NULL,  -- copies in which it did
     seen INTEGER NOT NULL DEFAULT 0,  -- times the spun wording occurs in those sites' copies
-    PRIMARY KEY (site, spun, original)
+    origin TEXT NOT NULL DEFAULT 'learned',  -- 'learned' (rebuilt by unspin learn) or 'imported'
+    PRIMARY KEY (site, spun, original, origin)
 ) WITHOUT ROWID;
 """
 )
@@ -361,12 +362,12 @@ class Index:
                 yield url, site, _decompress(blob), doc
 
     def replace_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
-        """Replace all learned substitutions by ``(site, spun, original, count, copies,
-        seen)``."""
+        """Replace the learned (not the imported) substitutions by ``(site, spun, original,
+        count, copies, seen)``."""
         own_tx = not self._in_tx
         if own_tx:
             self.begin()
-        self.con.execute("DELETE FROM learned")
+        self.con.execute("DELETE FROM learned WHERE origin='learned'")
         n = self.con.executemany(
             "INSERT INTO learned (site, spun, original, count, copies, seen) VALUES (?,?,?,?,?,?)",
             rows,
@@ -376,14 +377,15 @@ class Index:
         return n
 
     def add_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
-        """Add counts (an import): existing pairs are summed."""
+        """Add imported counts: kept apart from learned ones (``learn`` rebuilds only those),
+        summed with earlier imports of the same pair."""
         own_tx = not self._in_tx
         if own_tx:
             self.begin()
         n = self.con.executemany(
-            "INSERT INTO learned (site, spun, original, count, copies, seen)"
-            " VALUES (?,?,?,?,?,?) ON CONFLICT(site, spun, original) DO UPDATE SET"
-            " count=count+excluded.count, copies=copies+excluded.copies,"
+            "INSERT INTO learned (site, spun, original, count, copies, seen, origin)"
+            " VALUES (?,?,?,?,?,?,'imported') ON CONFLICT(site, spun, original, origin)"
+            " DO UPDATE SET count=count+excluded.count, copies=copies+excluded.copies,"
             " seen=seen+excluded.seen",
             rows,
         ).rowcount
@@ -394,11 +396,12 @@ class Index:
     def learned(self, site: str | None = None) -> list[tuple[str, str, str, int, int, int]]:
         """Learned substitutions ``(site, spun, original, count, copies, seen)``, of one site
         or all."""
-        cols = "SELECT site, spun, original, count, copies, seen FROM learned"
+        cols = "SELECT site, spun, original, sum(count), sum(copies), sum(seen) FROM learned"
+        group = " GROUP BY site, spun, original ORDER BY site, spun, original"
         if site is None:
-            q, args = cols, ()
+            q, args = cols + group, ()
         else:
-            q, args = cols + " WHERE site=?", (site,)
+            q, args = cols + " WHERE site=?" + group, (site,)
         return [tuple(r) for r in self.con.execute(q, args)]  # type: ignore[misc]
 
     def has_url(self, url: str) -> bool:

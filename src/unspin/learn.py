@@ -82,17 +82,38 @@ class LearnSummary:
 # --------------------------------------------------------------------------- extraction
 
 
+_ABBREVIATION_RE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Capt|Gov|Sen|Rep|Rev)\.\s*$"
+)
+
+
 def _sentence_initial(text: str, start: int) -> bool:
-    return _SENTENCE_END_RE.search(text, max(0, start - 12), start) is not None
+    before = text[max(0, start - 12) : start]
+    if _ABBREVIATION_RE.search(before):  # "Dr. Brandt": the period ends a title, not a sentence
+        return False
+    return _SENTENCE_END_RE.search(before) is not None
 
 
-def _has_name(text: str, start: int, span: str) -> bool:
-    """A capitalised word that does not open a sentence, or an acronym."""
+def _names(text: str) -> set[str]:
+    """Words written capitalised inside a sentence somewhere in ``text``."""
+    out = set()
+    for m in _WORD_RE.finditer(text):
+        w = m.group()
+        if w[0].isupper() and not _sentence_initial(text, m.start()):
+            out.add(w)
+    return out
+
+
+def _has_name(text: str, start: int, span: str, names: set[str]) -> bool:
+    """A capitalised word that does not open a sentence, a word the text capitalises inside
+    sentences elsewhere (a name, even when it opens this one), or an acronym."""
     for m in _WORD_RE.finditer(span):
         w = m.group()
         if w.isupper() and len(w) > 1:
             return True
-        if w[0].isupper() and not (m.start() == 0 and _sentence_initial(text, start)):
+        if w[0].isupper() and (
+            w in names or not (m.start() == 0 and _sentence_initial(text, start))
+        ):
             return True
     return False
 
@@ -132,16 +153,32 @@ def fold(spun: str, original: str) -> tuple[str, str]:
 
 def inflections(spun: str, original: str) -> list[tuple[str, str]]:
     """Every form of a (possibly folded) pair: the pair itself and, for one-word lemma pairs,
-    the two words inflected alike for each tag both have."""
+    the two words inflected alike for each tag both have in lemminflect's dictionary (no
+    rule-made forms such as "mentioner", and only parts of speech both words have)."""
     out = [(spun, original)]
     if " " in spun or " " in original:
         return out
-    for tags in _TAGS.values():
-        for tag in tags:
-            fs, fo = _inflect(spun, tag), _inflect(original, tag)
-            if fs and fo and (fs[0], fo[0]) not in out and fs[0] != fo[0]:
+    for upos in _TAGS:
+        fs_all, fo_all = _dictionary_forms(spun, upos), _dictionary_forms(original, upos)
+        for tag in _TAGS[upos]:
+            fs, fo = fs_all.get(tag), fo_all.get(tag)
+            if fs and fo and fs[0] != fo[0] and all(fs[0] != a for a, _ in out):
                 out.append((fs[0], fo[0]))
     return out
+
+
+@cache
+def _dictionary_forms(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
+    import lemminflect
+
+    lemmas = _lemmas(lemma)
+    if not lemmas and upos == "NOUN":  # unknown to lemminflect: most such words are nouns
+        return {tag: forms for tag in _TAGS[upos] if (forms := _inflect(lemma, tag))}
+    if lemma not in lemmas.get(upos, ()):
+        return {}  # not this part of speech: no "mentioner" from a verb
+    known = dict(lemminflect.getAllInflections(lemma, upos=upos))
+    # a word lemminflect knows only by its rules ("railcar") gets rule-made forms
+    return known or {tag: forms for tag in _TAGS[upos] if (forms := _inflect(lemma, tag))}
 
 
 def extract_substitutions(copy: str, source: str) -> tuple[list[tuple[str, str]], Counter[str]]:
@@ -149,6 +186,7 @@ def extract_substitutions(copy: str, source: str) -> tuple[list[tuple[str, str]]
     the reasons other differences were dropped."""
     al = align(copy, source)
     quoted = {t.start for t in tokenize(copy) if t.quoted}
+    copy_names, source_names = _names(copy), _names(source)
     kept: list[tuple[str, str]] = []
     dropped: Counter[str] = Counter()
     for s in al.swaps:
@@ -163,7 +201,9 @@ def extract_substitutions(copy: str, source: str) -> tuple[list[tuple[str, str]]
             dropped["numbers"] += 1
         elif s.start in quoted:
             dropped["inside quotes"] += 1
-        elif _has_name(copy, s.start, s.spun) or _has_name(source, s.source_start, s.original):
+        elif _has_name(copy, s.start, s.spun, copy_names) or _has_name(
+            source, s.source_start, s.original, source_names
+        ):
             dropped["names"] += 1
         elif a.replace(" ", "").replace("-", "") == b.replace(" ", "").replace("-", ""):
             dropped["house style"] += 1
@@ -391,7 +431,8 @@ def record_copies(
 ) -> Counter[str]:
     """Trace each ``(url, text, site)`` copy and keep it with its source (or with none) for
     :func:`learn`. ``site`` overrides the copies' own site (else their URL's host name).
-    Returns counts: "traced", "no source", and the record statuses."""
+    Returns counts: "traced" and "no source", and the record statuses "added", "updated"
+    and "unchanged"."""
     from unspin.tracing import trace
 
     out: Counter[str] = Counter()
@@ -402,10 +443,14 @@ def record_copies(
             where = site or own_site or site_of(url) or "unknown"
             if best is None:
                 out["no source"] += 1
-                index.record_copy(url, where, text, None)
+                out[index.record_copy(url, where, text, None)] += 1
             else:
                 out["traced"] += 1
-                index.record_copy(url, where, text, best.doc_id, best.similarity, best.explained)
+                out[
+                    index.record_copy(
+                        url, where, text, best.doc_id, best.similarity, best.explained
+                    )
+                ] += 1
     finally:
         index.commit()
     return out
