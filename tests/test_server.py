@@ -418,11 +418,15 @@ def test_64_concurrent_clients_queue_and_all_succeed(live: LiveServer) -> None:
             await watcher
             return responses
 
+    before = httpx.get(live.base + "/api/health", trust_env=False).json()["queue"]["completed"]
     responses = run_async(load())
+    after = httpx.get(live.base + "/api/health", trust_env=False).json()["queue"]["completed"]
     assert [r.status_code for r in responses] == [200] * 64
     assert all(r.json() == expected for r in responses)
     assert seen["running"] <= 1, "one model worker: never more than one job at a time"
-    assert seen["waiting"] >= 1, "requests beyond the worker waited in the queue"
+    # all 64 went through the one worker (whether the watcher caught a queue depends on timing;
+    # queueing itself is tested deterministically on ModelPool above)
+    assert after - before == 64
 
 
 def test_health_answers_while_the_worker_is_busy(make_live: Callable[..., LiveServer]) -> None:
