@@ -59,6 +59,9 @@ import json, resource, time
 t0 = time.perf_counter()
 import unspin
 t1 = time.perf_counter()
+_neural = unspin.get_engine().neural
+if _neural is not None:
+    _neural.get()
 unspin.restore('The supply mentioned it.')
 t2 = time.perf_counter()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -74,6 +77,12 @@ print(json.dumps({"import_s": t1 - t0, "first_call_s": t2 - t1, "total_s": t2 - 
 
 def _r(x: float | None, nd: int = 3) -> float | None:
     return None if x is None else round(x, nd)
+
+
+try:  # the CPUs this process may use, before any pinning
+    _START_CPUS = frozenset(os.sched_getaffinity(0))
+except AttributeError:
+    _START_CPUS = frozenset()
 
 
 def _pin_one_core() -> int | None:
@@ -305,8 +314,11 @@ def bench_clean(engine: Any, texts: Sequence[str], ids: Sequence[str], timer: Ti
     }
 
 
-def cold_start(runs: int = 3) -> dict[str, Any]:
+def cold_start(runs: int = 3, mode: str = "fast") -> dict[str, Any]:
+    """Import + first restore in a fresh interpreter. Accurate mode also loads the neural
+    model (from its cache) before the first call, so its load is always counted."""
     env = dict(os.environ)
+    env["UNSPIN_MODE"] = mode
     src = str(REPO_ROOT / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     out: list[dict[str, Any]] = []
@@ -508,62 +520,14 @@ def render(results: dict[str, Any]) -> None:
         print(f"note: {note}")
 
 
-# --------------------------------------------------------------------------------------------
-# main
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m benchmarks.restore", description=__doc__.split("\n")[0]
-    )
-    ap.add_argument(
-        "--articles",
-        type=int,
-        default=None,
-        help="BBC eval articles and arXiv abstracts (default 150, --quick 25)",
-    )
-    ap.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        help=f"JSON output (default {DEFAULT_OUT.relative_to(REPO_ROOT)})",
-    )
-    ap.add_argument(
-        "--quick", action="store_true", help="small sets (25 articles), one cold-start run"
-    )
-    ap.add_argument("--seed", type=int, default=SEED, help="spinner seed")
-    ap.add_argument(
-        "--rate", type=float, default=0.20, help="spinner rate (share of words swapped)"
-    )
-    args = ap.parse_args(argv)
-    n = args.articles if args.articles is not None else (25 if args.quick else 150)
-
-    cpu = _pin_one_core()
-    notes: list[str] = []
-    results: dict[str, Any] = {
-        "config": {
-            "articles": n,
-            "rate": args.rate,
-            "seed": args.seed,
-            "quick": args.quick,
-            "pinned_cpu": cpu,
-        },
-        "machine": machine_info(),
-        "notes": notes,
-    }
-
-    try:
-        from unspin.engine import Engine
-    except ImportError as exc:
-        print(f"cannot import unspin.engine: {exc}", file=sys.stderr)
-        return 2
-    # cold start first, while this process is still small
-    cold = cold_start(1 if args.quick else 3)
-
-    t0 = time.perf_counter()
-    full_engine = Engine()
-    results["engine_load_s"] = _r(time.perf_counter() - t0)
-
+def run_sets(
+    full_engine: Any, engine: Any, data: dict[str, Any], args: Any, n: int, notes: list[str],
+    cold: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Every set with one pair of engines (full: seed; half-B-excluded: the rest)."""
+    results: dict[str, Any] = {}
+    table, split, arxiv = data["table"], data["split"], data["arxiv"]
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # -- seed
     seed_res = bench_seed(full_engine)
     if seed_res is None:
@@ -571,24 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["seed"] = seed_res
 
     # -- synthetic + clean
-    table = load_table()
-    split = bbc_split()
-    arxiv = load_arxiv()
     timer = Timer()
     if table is None:
         notes.append("synthetic: skipped, real-spinner-substitutions.tsv not found")
-        engine = full_engine
-    else:
-        half_a, half_b = split_table(table)
-        t0 = time.perf_counter()
-        engine = Engine(exclude_table_originals=table_originals(half_b))
-        results["engine_b_load_s"] = _r(time.perf_counter() - t0)
-        results["table_split"] = {
-            "rows_a": len(half_a),
-            "rows_b": len(half_b),
-            "originals_a": len(table_originals(half_a)),
-            "originals_b": len(table_originals(half_b)),
-        }
     spun_scores: list[float] = []
     if split is None:
         notes.append("synthetic and clean BBC: skipped, bbc_news.jsonl not found")
@@ -598,6 +547,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for art in eval_arts[:3]:
             run_restore(engine, art.text, None)
         if table is not None:
+            half_a, half_b = split_table(table)
             t0 = time.perf_counter()
             seen = spin_articles(eval_arts, half_a, seed=args.seed, rate=args.rate)
             unseen = spin_articles(eval_arts, half_b, seed=args.seed, rate=args.rate)
@@ -631,12 +581,210 @@ def main(argv: Sequence[str] | None = None) -> int:
         "words_per_cpu_s": _r(timer.words / timer.cpu_seconds, 1) if timer.cpu_seconds else None,
         "failures": dict(timer.failures),
         "peak_rss_mb": _r(rss_mb, 1),
+        "peak_rss_grew_mb": _r(rss_mb - rss0, 1),
         "cold_start": cold,
     }
     if timer.failures:
         notes.append(f"engine raised on some documents: {dict(timer.failures)}")
+    return results
+
+
+def _modes(spec: str | None, notes: list[str]) -> list[str]:
+    """``fast,accurate`` by default when accurate mode can run, else ``fast``."""
+    import unspin
+
+    if spec is None:
+        if unspin.accurate_available():
+            return ["fast", "accurate"]
+        notes.append("accurate mode: skipped, the neural extra or the model is not installed")
+        return ["fast"]
+    modes = [m.strip() for m in spec.split(",") if m.strip()]
+    bad = [m for m in modes if m not in ("fast", "accurate")]
+    if bad or not modes:
+        raise SystemExit(f"--modes: unknown mode(s) {bad}; use fast, accurate or both")
+    return modes
+
+
+def _accurate_engines(full_engine: Any, engine: Any) -> tuple[Any, Any, float]:
+    """The benchmark's two engines with neural rescoring added (one shared model)."""
+    from unspin.engine import Engine, NeuralParams
+    from unspin.neural import load_neural_lm
+
+    t0 = time.perf_counter()
+    lm = load_neural_lm(os.environ.get("UNSPIN_BENCH_LM") or None)
+    load_s = time.perf_counter() - t0
+    params = NeuralParams.load()
+
+    def wrap(e: Any) -> Any:
+        return Engine(lexicon=e.lexicon, lm=e.lm, params=e.params, neural=lm,
+                      neural_params=params)
+
+    return wrap(full_engine), wrap(engine), load_s
+
+
+def _pin_cores(k: int) -> list[int] | None:
+    """Pin this process (and torch's threads) to ``k`` CPUs (Linux)."""
+    try:
+        cpus = sorted(_START_CPUS)[:k]
+        os.sched_setaffinity(0, set(cpus))
+    except (AttributeError, OSError):
+        return None
+    try:
+        import torch
+
+        torch.set_num_threads(len(cpus))
+    except ImportError:
+        pass
+    return cpus
+
+
+def render_modes(by_mode: dict[str, Any]) -> None:
+    """Every set, fast and accurate side by side."""
+    names = list(by_mode)
+    rows: list[list[str]] = []
+
+    def add(label: str, get) -> None:
+        vals = []
+        for m in names:
+            try:
+                vals.append(get(by_mode[m]))
+            except (KeyError, TypeError):
+                vals.append("-")
+        rows.append([label, *vals])
+
+    add("seed: swaps restored",
+        lambda r: f"{r['seed']['swaps_restored']}/{r['seed']['gold_swaps']}")
+    add("seed: edit precision", lambda r: _fmt(r["seed"]["edit_precision"], True))
+    add("seed: wrong edits (scored)", lambda r: str(r["seed"]["wrong_edits_scored"]))
+    add("seed: error reduction", lambda r: _fmt(r["seed"]["error_reduction"], True))
+    for part in ("seen", "unseen"):
+        add(f"{part}: swaps restored",
+            lambda r, p=part: _fmt(r["synthetic"][p]["swaps_restored_rate"], True))
+        add(f"{part}: edit precision",
+            lambda r, p=part: _fmt(r["synthetic"][p]["edit_precision"], True))
+        add(f"{part}: error reduction",
+            lambda r, p=part: _fmt(r["synthetic"][p]["error_reduction"], True))
+        add(f"{part}: wrong edits / 1000 words",
+            lambda r, p=part: _fmt(r["synthetic"][p]["wrong_per_1000_words"]))
+    for name in ("bbc", "arxiv"):
+        add(f"clean {name}: wrong edits / 1000 words",
+            lambda r, c=name: _fmt(r["clean"][c]["wrong_per_1000_words"]))
+    add("doc-score AUC", lambda r: _fmt(r["clean"]["auc"]))
+    add("words/s", lambda r: _fmt(r["speed"]["words_per_s"]))
+    add("peak RSS (MB)", lambda r: _fmt(r["speed"]["peak_rss_mb"]))
+    add("cold start (s)", lambda r: _fmt(r["speed"]["cold_start"]["best"]["total_s"]))
+    width = max(len(r[0]) for r in rows)
+    print("\nfast vs accurate (fast: one core; accurate: two cores)")
+    print(f"{'metric':<{width}}  " + "  ".join(f"{m:>12}" for m in names))
+    for r in rows:
+        print(f"{r[0]:<{width}}  " + "  ".join(f"{v:>12}" for v in r[1:]))
+
+
+# --------------------------------------------------------------------------------------------
+# main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.restore", description=__doc__.split("\n")[0]
+    )
+    ap.add_argument(
+        "--articles",
+        type=int,
+        default=None,
+        help="BBC eval articles and arXiv abstracts (default 150, --quick 25)",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"JSON output (default {DEFAULT_OUT.relative_to(REPO_ROOT)})",
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="small sets (25 articles), one cold-start run"
+    )
+    ap.add_argument("--seed", type=int, default=SEED, help="spinner seed")
+    ap.add_argument(
+        "--rate", type=float, default=0.20, help="spinner rate (share of words swapped)"
+    )
+    ap.add_argument(
+        "--modes",
+        default=None,
+        help="fast, accurate or fast,accurate (default: both when accurate mode is installed)",
+    )
+    args = ap.parse_args(argv)
+    n = args.articles if args.articles is not None else (25 if args.quick else 150)
+
+    cpu = _pin_one_core()
+    notes: list[str] = []
+    results: dict[str, Any] = {
+        "config": {
+            "articles": n,
+            "rate": args.rate,
+            "seed": args.seed,
+            "quick": args.quick,
+            "pinned_cpu": cpu,
+        },
+        "machine": machine_info(),
+        "notes": notes,
+    }
+
+    try:
+        from unspin.engine import Engine
+    except ImportError as exc:
+        print(f"cannot import unspin.engine: {exc}", file=sys.stderr)
+        return 2
+    modes = _modes(args.modes, notes)
+    results["config"]["modes"] = modes
+    # cold start first, while this process is still small
+    cold = cold_start(1 if args.quick else 3)
+    cold_acc = cold_start(1 if args.quick else 3, mode="accurate") if "accurate" in modes else None
+
+    t0 = time.perf_counter()
+    full_engine = Engine()
+    results["engine_load_s"] = _r(time.perf_counter() - t0)
+    table = load_table()
+    split = bbc_split()
+    arxiv = load_arxiv()
+    if table is None:
+        engine = full_engine
+    else:
+        half_a, half_b = split_table(table)
+        t0 = time.perf_counter()
+        engine = Engine(exclude_table_originals=table_originals(half_b))
+        results["engine_b_load_s"] = _r(time.perf_counter() - t0)
+        results["table_split"] = {
+            "rows_a": len(half_a),
+            "rows_b": len(half_b),
+            "originals_a": len(table_originals(half_a)),
+            "originals_b": len(table_originals(half_b)),
+        }
+    data = {"table": table, "split": split, "arxiv": arxiv}
+    by_mode: dict[str, Any] = {}
+    for mode in modes:
+        if mode == "fast":
+            res = run_sets(full_engine, engine, data, args, n, notes, cold)
+        else:
+            full_acc, engine_acc, load_s = _accurate_engines(full_engine, engine)
+            cpus = _pin_cores(2)
+            res = run_sets(full_acc, engine_acc, data, args, n, [], cold_acc)
+            res["neural"] = {
+                "model": engine_acc.neural.name,
+                "dtype": str(engine_acc.neural.dtype),
+                "device": str(engine_acc.neural.device),
+                "load_s": _r(load_s),
+                "cpus": cpus,
+                "params": engine_acc.neural_params.to_dict(),
+            }
+            _pin_one_core()
+        by_mode[mode] = res
+    # the first mode's results stay at the top level (the format before modes existed)
+    results.update(by_mode[modes[0]])
+    results["modes"] = by_mode
 
     render(results)
+    if len(by_mode) > 1:
+        render_modes(by_mode)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"results written to {args.out}")

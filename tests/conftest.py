@@ -1,7 +1,12 @@
-"""Shared fixtures: a real HTTP server on 127.0.0.1 and fetchers allowed to reach it."""
+"""Shared fixtures: a real HTTP server on 127.0.0.1 and fetchers allowed to reach it.
+
+The suite runs unspin in fast mode (n-gram only) unless UNSPIN_MODE is already set: accurate
+mode's neural rescoring is tested in tests/test_neural.py. Subprocesses inherit the setting.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -9,6 +14,8 @@ import pytest
 from httpserver import Server
 
 from unspin.fetch import Fetcher
+
+os.environ.setdefault("UNSPIN_MODE", "fast")
 
 
 @pytest.fixture

@@ -10,6 +10,12 @@ Public API::
     results = unspin.restore_many(texts) # batch API, resources loaded once
 
 All functions share one lazily loaded :class:`unspin.engine.Engine`.
+
+Modes: *accurate* (the default when the ``neural`` extra is installed) rescores uncertain
+edits with a small neural LM (:mod:`unspin.neural`); *fast* is the n-gram path only. Pass
+``fast=True`` (or set ``UNSPIN_MODE=fast``) for the fast path; ``lm=PATH`` picks another
+neural model (a Hugging Face causal-LM directory or a GGUF file). ``UNSPIN_MODE`` is
+``auto`` (default), ``fast`` or ``accurate``; the test suite sets ``fast``.
 """
 
 from __future__ import annotations
@@ -42,16 +48,77 @@ __all__ = [
 __version__ = "0.1.0"
 
 _ENGINE = None
+_ACCURATE: dict[str, object] = {}
+_WARNED = False
 
 
-def get_engine():
-    """Return the process-wide engine, loading the lexicon and language model on first use."""
+def _warn_once(message: str) -> None:
+    global _WARNED
+    if not _WARNED:
+        _WARNED = True
+        import sys
+
+        print(f"unspin: {message}", file=sys.stderr)
+
+
+def accurate_available() -> bool:
+    """True when accurate mode can run: the neural extra and a model (SmolLM2 or ``--lm``)."""
+    from unspin import neural
+
+    return neural.available() and (
+        neural.find_gguf() is not None or (neural.cache_root() / neural.DEFAULT_MODEL).exists()
+    )
+
+
+def _want_accurate(fast: bool, lm: str | os.PathLike[str] | None) -> bool:
+    if fast:
+        return False
+    mode = os.environ.get("UNSPIN_MODE", "auto").strip().lower() or "auto"
+    if mode == "fast" and lm is None:
+        return False
+    from unspin import neural
+
+    if lm is not None or mode == "accurate":
+        if not neural.available():
+            _warn_once(
+                "accurate mode is unavailable (pip install 'unspin[neural]'); using fast mode"
+            )
+            return False
+        return True
+    if accurate_available():
+        return True
+    _warn_once("accurate mode is unavailable (pip install 'unspin[neural]'); using fast mode")
+    return False
+
+
+def get_engine(*, fast: bool = False, lm: str | os.PathLike[str] | None = None):
+    """Return the process-wide engine, loading the lexicon and language model on first use.
+
+    Accurate mode (neural rescoring) unless ``fast`` or it is unavailable (see the module doc);
+    the neural model itself loads on the first text that needs it."""
     global _ENGINE
     if _ENGINE is None:
         from unspin.engine import Engine
 
         _ENGINE = Engine()
-    return _ENGINE
+    if not _want_accurate(fast, lm):
+        return _ENGINE
+    key = str(lm) if lm is not None else ""
+    engine = _ACCURATE.get(key)
+    if engine is None:
+        from unspin.engine import Engine, NeuralParams
+        from unspin.neural import LazyNeuralLM
+
+        base = _ENGINE
+        engine = Engine(
+            lexicon=base.lexicon,
+            lm=base.lm,
+            params=base.params,
+            neural=LazyNeuralLM(lm),
+            neural_params=NeuralParams.load(),
+        )
+        _ACCURATE[key] = engine
+    return engine
 
 
 def check(
@@ -62,14 +129,17 @@ def check(
     index: str | os.PathLike[str] | Index | None = None,
     site: str | None = None,
     learned: Mapping[str, Mapping[str, int]] | None = None,
+    fast: bool = False,
+    lm: str | os.PathLike[str] | None = None,
 ) -> CheckReport:
     """Flag suspected spun spans in ``text`` and score the whole document (0-1).
 
     ``progress(words_done, words_total)``, if given, is called as a long text is worked through.
     ``index``: use the substitutions learned there (``unspin learn``) as priors, the pairs of
     ``site`` (the text's domain) most; ``learned``: extra spinner-table pairs given directly.
+    ``fast``: the n-gram path only; ``lm``: the neural model of accurate mode (a path).
     """
-    engine = engine_for(index, site, learned, text)
+    engine = engine_for(index, site, learned, text, fast=fast, lm=lm)
     return engine.check(text, min_confidence=min_confidence, progress=progress)
 
 
@@ -82,15 +152,18 @@ def restore(
     site: str | None = None,
     learned: Mapping[str, Mapping[str, int]] | None = None,
     trace_source: bool = True,
+    fast: bool = False,
+    lm: str | os.PathLike[str] | None = None,
 ) -> Restoration:
     """Propose the original wording for each flagged span and return the restored text.
 
     With ``index`` (an :class:`unspin.index.Index` or the path of one), the substitutions
     learned there are priors (``site``'s most), and the text is traced first (unless
     ``trace_source`` is false): when its source is found, the aligned source wording replaces
-    the model's guesses and the match is reported in ``Restoration.source``.
+    the model's guesses and the match is reported in ``Restoration.source``. ``fast`` and
+    ``lm``: as for :func:`check`.
     """
-    engine = engine_for(index, site, learned, text)
+    engine = engine_for(index, site, learned, text, fast=fast, lm=lm)
     result = engine.restore(text, min_confidence=min_confidence, progress=progress)
     if index is None or not trace_source:
         return result
@@ -118,6 +191,9 @@ def engine_for(
     site: str | None = None,
     learned: Mapping[str, Mapping[str, int]] | None = None,
     text: str | None = None,
+    *,
+    fast: bool = False,
+    lm: str | os.PathLike[str] | None = None,
 ):
     """The engine with the priors learned in ``index`` for ``site`` (and ``learned``) added to
     its spinner table; the plain engine when there are none, or when ``text`` does not read
@@ -142,10 +218,13 @@ def engine_for(
         dest = table.setdefault(spun, {})
         for orig, n in row.items():
             dest[orig] = max(dest.get(orig, 0), int(n))
-    base = get_engine()
+    base = get_engine(fast=fast, lm=lm)
     if not table:
         return base
-    key = tuple(sorted((k, tuple(sorted(v.items()))) for k, v in table.items()))
+    key = (
+        id(base.neural),
+        tuple(sorted((k, tuple(sorted(v.items()))) for k, v in table.items())),
+    )
     engine = _LEARNED_ENGINES.get(key)
     if engine is None:
         from unspin.engine import Engine
@@ -157,6 +236,8 @@ def engine_for(
             lm=base.lm,
             params=base.params,
             learned_pairs=base.lexicon.new_pairs(table),
+            neural=base.neural,
+            neural_params=base.neural_params,
         )
         _LEARNED_ENGINES[key] = engine
     return engine

