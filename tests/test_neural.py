@@ -250,3 +250,24 @@ class TestRealSmolLM2:
         rep = eng.restore(SPUN)
         assert rep.judgeable
         assert "took part in" in rep.restored
+
+
+def test_restore_many_stays_in_process_in_accurate_mode(monkeypatch, fast_engine) -> None:
+    eng = _engine(fast_engine, FixedGain(1.0), w_neural=0.1)
+
+    def no_pool(*_a, **_k):
+        raise AssertionError("accurate mode must not fork workers")
+
+    monkeypatch.setattr(unspin, "get_engine", lambda **_k: eng)
+    monkeypatch.setattr(unspin, "ProcessPoolExecutor", no_pool)
+    out = unspin.restore_many([SPUN, SPUN], workers=2)
+    assert len(out) == 2 and out[0].restored == out[1].restored
+
+
+def test_cli_lm_path_must_exist(tmp_path, capsys) -> None:
+    from unspin.cli import main
+
+    f = tmp_path / "in.txt"
+    f.write_text(SPUN, encoding="utf-8")
+    assert main(["check", "--lm", str(tmp_path / "missing"), str(f)]) == 2
+    assert "--lm: no language model" in capsys.readouterr().err

@@ -262,7 +262,8 @@ def restore_many(
 ) -> list[Restoration]:
     """:func:`restore` for many documents; ``workers > 1`` spreads them over processes.
 
-    The engine is loaded once in this process; forked workers share it (copy-on-write). A
+    The engine is loaded once in this process; forked workers share it (copy-on-write). In
+    accurate mode ``workers`` is ignored: the neural model uses every core already. A
     document that cannot be processed raises :class:`UnspinInputError`, as :func:`restore` does.
     """
     return _many("restore", list(texts), min_confidence, workers)
@@ -270,7 +271,14 @@ def restore_many(
 
 def _many(method: str, texts: list[str], min_confidence: float | None, workers: int) -> list:
     engine = get_engine()
-    if workers <= 1 or len(texts) < 2 or "fork" not in mp.get_all_start_methods():
+    # accurate mode runs in this process: its torch threads already use every core, and a
+    # process forked after torch ran may hang (OpenMP does not survive fork)
+    if (
+        workers <= 1
+        or len(texts) < 2
+        or "fork" not in mp.get_all_start_methods()
+        or engine.neural is not None
+    ):
         run = getattr(engine, method)
         return [run(t, min_confidence=min_confidence) for t in texts]
     with ProcessPoolExecutor(min(workers, len(texts)), mp_context=mp.get_context("fork")) as ex:

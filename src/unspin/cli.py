@@ -305,6 +305,8 @@ def _run(args: argparse.Namespace, analyse: Callable[..., Any]) -> tuple[Any, in
     and text that cannot be judged; then the exit code is returned too (nothing more to do)."""
     text = read_text(args.file, max_bytes=args.max_bytes)
     with _progress(text) as progress:
+        if args.lm and not args.fast and not Path(args.lm).exists():
+            raise UnspinInputError(f"--lm: no language model at {args.lm}")
         mode = {"fast": True} if args.fast else ({"lm": args.lm} if args.lm else {})
         result = analyse(text, min_confidence=args.min_confidence, progress=progress, **mode)
     if args.json:
