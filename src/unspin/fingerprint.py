@@ -97,13 +97,15 @@ def synonym_classes() -> dict[str, str]:
 
 # One pass over the text: numbers, words (as in unspin.tokenize) and sentence ends. A word after
 # a sentence end (or at the start) is sentence-initial, so its capital says nothing about names.
-_SCAN_RE = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_](?:\w|['’\-.](?=[^\W_]))*)|([.!?:;]|\n)")
+_SCAN_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:\w|['’\-.](?=[^\W_]))*|[.!?:;\n]")
+_SENTENCE_ENDS = frozenset(".!?:;\n")
+_END_INFO = (-2, -2, False)
 _M1, _M2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
 
 
 _STOP = -1
 _WORD_CACHE_MAX = 500_000
-_word_cache: dict[str, tuple[int, int]] = {}
+_word_cache: dict[str, tuple[int, int, bool]] = {}
 
 
 def _key_id(key: str) -> int:
@@ -120,6 +122,18 @@ def _word_ids(word: str) -> tuple[int, int]:
     return plain, name
 
 
+def _token_info(tok: str) -> tuple[int, int, bool]:
+    """(id as written mid-sentence, id at a sentence start, always immutable) for a token;
+    ids < 0 mark dropped words and sentence ends."""
+    if tok in _SENTENCE_ENDS:
+        return _END_INFO
+    if tok[0].isdigit():
+        key = _key_id("#" + _NUM_RE.sub("", tok))
+        return key, key, True
+    plain, name = _word_ids(tok)
+    return plain, name, False
+
+
 def canonical_ids(text: str) -> tuple[list[int], list[bool], int]:
     """Key ids of the content words of ``text``, whether each is an immutable, and the number
     of words.
@@ -127,38 +141,24 @@ def canonical_ids(text: str) -> tuple[list[int], list[bool], int]:
     Keys: ``#digits`` for numbers, ``@name`` for capitalised words inside a sentence, otherwise
     the synonym-class representative of the lower-cased word.
     """
-    ids: list[int] = []
-    immutable: list[bool] = []
-    add_id, add_imm = ids.append, immutable.append
-    words = 0
-    sent_start = True
+    # the hot path of ingest: list comprehensions over cached per-token facts
+    toks = _SCAN_RE.findall(text)
     cache = _word_cache
-    # the hot loop of ingest: words first, as they are the common case
-    for num, word, _end in _SCAN_RE.findall(text):
-        if word:
-            words += 1
-            info = cache.get(word)
-            if info is None:
-                info = _word_ids(word)
-                if len(cache) < _WORD_CACHE_MAX:
-                    cache[word] = info
-            plain = info[0]
-            if plain != _STOP:
-                if sent_start or info[1] == plain:
-                    add_id(plain)
-                    add_imm(False)
-                else:
-                    add_id(info[1])
-                    add_imm(True)
-            sent_start = False
-        elif num:
-            words += 1
-            add_id(_key_id("#" + _NUM_RE.sub("", num)))
-            add_imm(True)
-            sent_start = False
-        else:
-            sent_start = True
-    return ids, immutable, words
+    infos = [cache.get(t) for t in toks]
+    for i, info in enumerate(infos):
+        if info is None:
+            info = infos[i] = _token_info(toks[i])
+            if len(cache) < _WORD_CACHE_MAX:
+                cache[toks[i]] = info
+    after_end = [True] if infos else []
+    after_end += [info is _END_INFO for info in infos[:-1]]
+    kept = [
+        (name, True) if name != plain and not starts else (plain, always)
+        for (plain, name, always), starts in zip(infos, after_end, strict=True)
+        if plain >= 0
+    ]
+    words = len(infos) - sum(1 for info in infos if info is _END_INFO)
+    return [k for k, _ in kept], [m for _, m in kept], words
 
 
 def shingle_hashes(ids: list[int], immutable: list[bool]) -> np.ndarray:
