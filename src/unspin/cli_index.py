@@ -44,9 +44,45 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         help=f"index file (default: $UNSPIN_INDEX or {default_index_path()})",
     )
 
+    # how web pages are fetched, for ingest and for learn --copies
+    fetch_opt = argparse.ArgumentParser(add_help=False)
+    fetch_opt.add_argument(
+        "--delay",
+        type=seconds,
+        default=1.0,
+        metavar="S",
+        help="seconds between requests to one host (default 1; robots.txt "
+        "Crawl-delay wins when larger)",
+    )
+    fetch_opt.add_argument(
+        "--timeout",
+        type=seconds,
+        default=15.0,
+        metavar="S",
+        help="seconds before a request is abandoned (default 15)",
+    )
+    fetch_opt.add_argument(
+        "--retries",
+        type=count,
+        default=3,
+        metavar="N",
+        help="retries after errors, with backoff (default 3)",
+    )
+    fetch_opt.add_argument("--user-agent", default=None, metavar="UA", help="User-Agent header")
+    fetch_opt.add_argument(
+        "--ignore-robots",
+        action="store_true",
+        help="do not obey robots.txt (only for sites you own)",
+    )
+    fetch_opt.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow fetching private, loopback and link-local addresses",
+    )
+
     p = sub.add_parser(
         "ingest",
-        parents=[index_opt],
+        parents=[index_opt, fetch_opt],
         help="add articles to the index from feeds, sitemaps, URLs, files or WARC archives",
         description="Fetch or read each SOURCE, extract the article text and store it in the "
         "index. SOURCE is an http(s) URL (RSS/Atom feed, sitemap or article page), a file of "
@@ -63,45 +99,12 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="fetch pages again even when their URL is already indexed",
     )
-    p.add_argument(
-        "--delay",
-        type=seconds,
-        default=1.0,
-        metavar="S",
-        help="seconds between requests to one host (default 1; robots.txt "
-        "Crawl-delay wins when larger)",
-    )
-    p.add_argument(
-        "--timeout",
-        type=seconds,
-        default=15.0,
-        metavar="S",
-        help="seconds before a request is abandoned (default 15)",
-    )
-    p.add_argument(
-        "--retries",
-        type=count,
-        default=3,
-        metavar="N",
-        help="retries after errors, with backoff (default 3)",
-    )
-    p.add_argument("--user-agent", default=None, metavar="UA", help="User-Agent header")
-    p.add_argument(
-        "--ignore-robots",
-        action="store_true",
-        help="do not obey robots.txt (only for sites you own)",
-    )
-    p.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow fetching private, loopback and link-local addresses",
-    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_cmd_ingest)
 
     lp = sub.add_parser(
         "learn",
-        parents=[index_opt],
+        parents=[index_opt, fetch_opt],
         help="learn content farms' spinner substitutions from copies traced to their sources",
         description="Trace each suspected spun copy given with --copies against the index, keep "
         "the pairs, then (re)learn every site's substitutions from all kept pairs. The learned "
@@ -132,18 +135,6 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         default=None,
         metavar="FILE",
         help="write --site's (or all sites') learned substitutions as TSV",
-    )
-    lp.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="allow fetching private, loopback and link-local addresses",
-    )
-    lp.add_argument(
-        "--delay",
-        type=seconds,
-        default=1.0,
-        metavar="S",
-        help="seconds between requests to one host (default 1)",
     )
     lp.add_argument("--json", action="store_true", help="print the summary as JSON")
     lp.set_defaults(func=_cmd_learn)
@@ -212,13 +203,10 @@ def _ingest_progress(wanted: bool) -> Iterator[Callable[[Any, str], None] | None
         yield on_item
 
 
-def _cmd_ingest(args: argparse.Namespace) -> int:
+def _fetcher(args: argparse.Namespace) -> Any:
+    """The Fetcher that the command's fetch options describe."""
     from unspin.fetch import Fetcher
-    from unspin.ingest import ingest
 
-    for spec in args.sources:
-        if "://" not in spec and not os.path.exists(spec):
-            raise UnspinInputError(f"{spec}: no such file or folder")
     kwargs: dict[str, Any] = {
         "delay": args.delay,
         "timeout": args.timeout,
@@ -228,7 +216,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     }
     if args.user_agent:
         kwargs["user_agent"] = args.user_agent
-    fetcher = Fetcher(**kwargs)
+    return Fetcher(**kwargs)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from unspin.ingest import ingest
+
+    for spec in args.sources:
+        if "://" not in spec and not os.path.exists(spec):
+            raise UnspinInputError(f"{spec}: no such file or folder")
+    fetcher = _fetcher(args)
     index = _open_index(args.index, create=True)
     try:
         with _ingest_progress(not args.json) as on_item:
@@ -335,7 +332,6 @@ def _cmd_trace(args: argparse.Namespace) -> int:
 
 
 def _cmd_learn(args: argparse.Namespace) -> int:
-    from unspin.fetch import Fetcher
     from unspin.learn import GLOBAL, export_tsv, import_tsv, learn, record_copies
     from unspin.sources import RawDocument, iter_documents
 
@@ -353,7 +349,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
             except (ValueError, UnicodeDecodeError) as exc:
                 raise UnspinInputError(str(exc)) from None
         if args.copies:
-            fetcher = Fetcher(delay=args.delay, allow_private=args.allow_private)
+            fetcher = _fetcher(args)
             skipped: dict[str, int] = {}
             try:
                 docs = []
