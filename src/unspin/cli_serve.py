@@ -86,6 +86,11 @@ def add_serve_command(sub: Any) -> None:
         help="time limit per request, queue wait included (default %(default)s s)",
     )
     p.add_argument(
+        "--accurate",
+        action="store_true",
+        help="neural rescoring (unspin[neural]); about 20x slower, so long queues time out",
+    )
+    p.add_argument(
         "--workers",
         type=positive_int,
         default=1,
@@ -129,6 +134,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "request_timeout": args.timeout,
         "model_workers": args.workers,
         "max_queue": args.max_queue,
+        "accurate": args.accurate,
     }
     if args.trusted_host:
         # added to the loopback names on a loopback server; otherwise the only names accepted

@@ -256,9 +256,12 @@ class _Slots:
 class ModelPool:
     """Engine work in ``workers`` dedicated threads behind a FIFO queue with a deadline."""
 
-    def __init__(self, workers: int, max_queue: int, index_path: Path | None) -> None:
+    def __init__(
+        self, workers: int, max_queue: int, index_path: Path | None, *, fast: bool = True
+    ) -> None:
         if workers < 1:
             raise ValueError("model_workers must be at least 1")
+        self.fast = fast
         self.workers = workers
         self.max_queue = max_queue
         self.index_path = index_path
@@ -285,7 +288,7 @@ class ModelPool:
         return idx
 
     def preload(self) -> concurrent.futures.Future[Any]:
-        return self._executor.submit(unspin.get_engine)
+        return self._executor.submit(unspin.get_engine, fast=self.fast)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -553,6 +556,7 @@ def create_app(
     obey_robots: bool = True,
     fetch_options: dict[str, Any] | None = None,
     body_timeout: float | None = None,
+    accurate: bool = False,
 ) -> Any:
     """Build the ASGI application (FastAPI wrapped in the size/host/header guard).
 
@@ -563,12 +567,14 @@ def create_app(
     accepted (DNS-rebinding protection); ``None`` accepts any. ``fetch_options`` go to
     :class:`unspin.fetch.Fetcher`. ``body_timeout``: seconds allowed for receiving a request
     body (default: the request time limit, at least 30 s); the request time limit starts
-    once the body is in. The FastAPI app itself is ``app.api``.
+    once the body is in. ``accurate``: neural rescoring (when installed); off by default,
+    because at about 430 words/s a queue of 64 articles would outlast the time limit, while
+    fast mode answers a 600-word article in about 50 ms. The FastAPI app itself is ``app.api``.
     """
     if max_body < 1 or request_timeout <= 0 or max_queue < 1:
         raise ValueError("max_body, request_timeout and max_queue must be positive")
     index_path = _index_path(index)
-    pool = ModelPool(model_workers, max_queue, index_path)
+    pool = ModelPool(model_workers, max_queue, index_path, fast=not accurate)
     web = {path: (_web_file(name), ctype) for path, (name, ctype) in _WEB_FILES.items()}
     fetch_kw: dict[str, Any] = {
         "timeout": min(15.0, request_timeout),
@@ -673,7 +679,7 @@ def create_app(
 
         def work(check: Callable[..., None]) -> dict[str, Any]:
             return unspin.check(
-                body.text, min_confidence=body.min_confidence, progress=check
+                body.text, min_confidence=body.min_confidence, progress=check, fast=pool.fast
             ).to_dict()
 
         return JSONResponse(await run_engine(request, work))
@@ -690,7 +696,11 @@ def create_app(
         def work(check: Callable[..., None]) -> dict[str, Any]:
             idx = pool.index() if body.use_index else None
             result = unspin.restore(
-                body.text, min_confidence=body.min_confidence, progress=check, index=idx
+                body.text,
+                min_confidence=body.min_confidence,
+                progress=check,
+                index=idx,
+                fast=pool.fast,
             )
             return result.to_dict()
 
@@ -749,6 +759,7 @@ def create_app(
             {
                 "status": "ok",
                 "version": unspin.__version__,
+                "mode": "fast" if pool.fast else "accurate",
                 "engine_loaded": unspin._ENGINE is not None,
                 "index": index_info,
                 "queue": {
