@@ -463,6 +463,7 @@ def test_health_without_index(live: LiveServer) -> None:
     assert set(body["queue"]) >= {"waiting", "running", "workers", "max_queue"}
     assert body["limits"]["max_body"] == 2_000_000
     assert body["allow_private"] is False
+    assert body["mode"] == "fast"  # accurate mode only with --accurate
 
 
 def test_trace_without_index_is_404(live: LiveServer) -> None:
