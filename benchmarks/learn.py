@@ -185,6 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     o = _summary(bench_spun(engine, other, Timer()))
                     o["docs_with_priors"] = engine.used
                     results[f"other_spinner_N{n}"] = o
+                    # the same copies from their own site: only the global pairs apply
+                    own = Gated(base, idx.learned(), "other.example")
+                    o = _summary(bench_spun(own, other, Timer()))
+                    o["docs_with_priors"] = own.used
+                    results[f"other_spinner_own_site_N{n}"] = o
             results["curve"] = curve
 
         # learning speed: 1,000 traced pairs
@@ -226,10 +231,12 @@ def render(r: dict[str, Any]) -> None:
     print("learned: share of the new copies' swaps whose pair was learned at all")
     for n in (0, NS[-1]):
         c, o = r[f"clean_N{n}"], r[f"other_spinner_N{n}"]
+        u = r[f"other_spinner_own_site_N{n}"]
         print(
             f"priors from N={n}: clean BBC {c['wrong_per_1000_words']:.2f} wrong/1k words; "
-            f"other spinner: error reduction {o['error_reduction']:.3f}, "
-            f"precision {o['edit_precision']:.3f}"
+            f"other spinner as the farm's site: error reduction {o['error_reduction']:.3f}, "
+            f"precision {o['edit_precision']:.3f}; from its own site: "
+            f"{u['error_reduction']:.3f}, {u['edit_precision']:.3f}"
         )
     lr = r["learn_1000"]
     print(
