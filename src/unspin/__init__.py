@@ -202,16 +202,11 @@ def engine_for(
     cached (a few at a time)."""
     table: dict[str, dict[str, int]] = {}
     if index is not None:
-        from unspin.index import Index as _Index
+        from unspin.index import opened
         from unspin.learn import MIN_EVIDENCE, evidence, learned_table, signature_forms
 
-        own = not isinstance(index, _Index)
-        idx = _Index(index, create=False) if own else index
-        try:
+        with opened(index) as idx:
             rows = idx.learned()
-        finally:
-            if own:
-                idx.close()
         if rows and (text is None or evidence(text, signature_forms(rows, site)) >= MIN_EVIDENCE):
             table = learned_table(rows, site)
     for spun, row in (learned or {}).items():

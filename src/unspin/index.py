@@ -18,6 +18,7 @@ import time
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -34,6 +35,7 @@ __all__ = [
     "PreparedDocument",
     "StoredDocument",
     "content_hash",
+    "opened",
     "prepare_document",
 ]
 
@@ -248,6 +250,22 @@ class Index:
             self.con.execute("COMMIT")
             self._in_tx = False
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Join the open transaction (see :meth:`begin`), or run the block in one of its own,
+        committed at the end and rolled back on an error."""
+        if self._in_tx:
+            yield
+            return
+        self.begin()
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            self._in_tx = False
+            raise
+        self.commit()
+
     # ----------------------------------------------------------------------- writing
 
     def upsert(
@@ -270,19 +288,8 @@ class Index:
 
         Runs inside the current transaction if :meth:`begin` was called, else in its own.
         """
-        own_tx = not self._in_tx
-        if own_tx:
-            self.begin()
-        try:
-            status, doc_id = self._put(doc)
-        except BaseException:
-            if own_tx:
-                self.con.execute("ROLLBACK")
-                self._in_tx = False
-            raise
-        if own_tx:
-            self.commit()
-        return status, doc_id
+        with self.transaction():
+            return self._put(doc)
 
     def _put(self, d: PreparedDocument) -> tuple[str, int]:
         con = self.con
@@ -364,34 +371,25 @@ class Index:
     def replace_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
         """Replace the learned (not the imported) substitutions by ``(site, spun, original,
         count, copies, seen)``."""
-        own_tx = not self._in_tx
-        if own_tx:
-            self.begin()
-        self.con.execute("DELETE FROM learned WHERE origin='learned'")
-        n = self.con.executemany(
-            "INSERT INTO learned (site, spun, original, count, copies, seen) VALUES (?,?,?,?,?,?)",
-            rows,
-        ).rowcount
-        if own_tx:
-            self.commit()
-        return n
+        with self.transaction():
+            self.con.execute("DELETE FROM learned WHERE origin='learned'")
+            return self.con.executemany(
+                "INSERT INTO learned (site, spun, original, count, copies, seen)"
+                " VALUES (?,?,?,?,?,?)",
+                rows,
+            ).rowcount
 
     def add_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
         """Add imported counts: kept apart from learned ones (``learn`` rebuilds only those),
         summed with earlier imports of the same pair."""
-        own_tx = not self._in_tx
-        if own_tx:
-            self.begin()
-        n = self.con.executemany(
-            "INSERT INTO learned (site, spun, original, count, copies, seen, origin)"
-            " VALUES (?,?,?,?,?,?,'imported') ON CONFLICT(site, spun, original, origin)"
-            " DO UPDATE SET count=count+excluded.count, copies=copies+excluded.copies,"
-            " seen=seen+excluded.seen",
-            rows,
-        ).rowcount
-        if own_tx:
-            self.commit()
-        return n
+        with self.transaction():
+            return self.con.executemany(
+                "INSERT INTO learned (site, spun, original, count, copies, seen, origin)"
+                " VALUES (?,?,?,?,?,?,'imported') ON CONFLICT(site, spun, original, origin)"
+                " DO UPDATE SET count=count+excluded.count, copies=copies+excluded.copies,"
+                " seen=seen+excluded.seen",
+                rows,
+            ).rowcount
 
     def learned(self, site: str | None = None) -> list[tuple[str, str, str, int, int, int]]:
         """Learned substitutions ``(site, spun, original, count, copies, seen)``, of one site
@@ -504,3 +502,13 @@ class Index:
             return self.con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         except sqlite3.DatabaseError:  # "database disk image is malformed"
             return False
+
+
+@contextmanager
+def opened(index: Index | str | os.PathLike[str]) -> Iterator[Index]:
+    """``index`` itself, or the existing index at that path, closed afterwards."""
+    if isinstance(index, Index):
+        yield index
+        return
+    with Index(index, create=False) as idx:
+        yield idx

@@ -17,7 +17,7 @@ from typing import Any
 
 from unspin.align import AlignedSwap, align, words
 from unspin.fingerprint import query_hashes
-from unspin.index import Index
+from unspin.index import Index, opened
 from unspin.result import Edit
 
 __all__ = [
@@ -108,9 +108,7 @@ def trace(
 ) -> TraceReport:
     """Sources in ``index`` that ``text`` was copied (and possibly spun) from, best first."""
     t0 = time.perf_counter()
-    own = not isinstance(index, Index)
-    idx = Index(index, create=False) if own else index
-    try:
+    with opened(index) as idx:
         fp = query_hashes(text)
         cands = idx.candidates(fp, limit=candidates)
         matches: list[SourceMatch] = []
@@ -155,9 +153,6 @@ def trace(
             )
         matches.sort(key=lambda m: (-m.similarity, m.url))
         return TraceReport(text, fp.words, matches[:limit], checked, time.perf_counter() - t0)
-    finally:
-        if own:
-            idx.close()
 
 
 def edits_from_source(text: str, match: SourceMatch, model_edits: list[Edit]) -> list[Edit]:
