@@ -105,17 +105,24 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def is_public_address(ip: str) -> bool:
-    """True when ``ip`` is a globally routable unicast address (not a cloud metadata one)."""
+def _effective_address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``ip`` really reaches: an IPv4 address embedded in an IPv6 one (mapped,
+    6to4, NAT64) stands for itself; None when ``ip`` is not an address."""
     try:
         addr = ipaddress.ip_address(ip.split("%", 1)[0])
     except ValueError:
-        return False
+        return None
     if isinstance(addr, ipaddress.IPv6Address):
         inner = _embedded_ipv4(addr)
         if inner is not None:
-            return is_public_address(str(inner))
-    if addr in _METADATA_ADDRESSES:
+            return inner
+    return addr
+
+
+def is_public_address(ip: str) -> bool:
+    """True when ``ip`` is a globally routable unicast address (not a cloud metadata one)."""
+    addr = _effective_address(ip)
+    if addr is None or addr in _METADATA_ADDRESSES:
         return False
     if isinstance(addr, ipaddress.IPv4Address) and addr in _SHARED_NET:
         return False
@@ -131,15 +138,7 @@ def is_public_address(ip: str) -> bool:
 
 
 def _is_metadata_address(ip: str) -> bool:
-    try:
-        addr = ipaddress.ip_address(ip.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address):
-        inner = _embedded_ipv4(addr)
-        if inner is not None:
-            addr = inner
-    return addr in _METADATA_ADDRESSES
+    return _effective_address(ip) in _METADATA_ADDRESSES
 
 
 def _host_port_key(host: str, port: int) -> str:
