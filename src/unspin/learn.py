@@ -385,6 +385,9 @@ def site_report(index: Index, top: int = 10) -> list[dict[str, Any]]:
         "SELECT site, count(*), count(source), avg(explained), avg(similarity) FROM copies"
         " GROUP BY site ORDER BY count(*) DESC, site"
     ).fetchall()
+    words: Counter[str] = Counter()  # words of each site's traced copies, in one pass
+    for _, site, text, _ in index.iter_copies():
+        words[site] += len(_WORD_RE.findall(text))
     for site, n, traced, explained, similarity in sites:
         sources = con.execute(
             "SELECT d.url, d.title, count(*) FROM copies c JOIN documents d ON d.id = c.source"
@@ -393,9 +396,6 @@ def site_report(index: Index, top: int = 10) -> list[dict[str, Any]]:
         ).fetchall()
         subs = sorted(index.learned(site), key=lambda r: (-r[3], r[1], r[2]))
         swapped = sum(r[3] for r in subs)
-        words = 0
-        for _, _, text, _ in _site_copies(index, site):
-            words += len(_WORD_RE.findall(text))
         out.append(
             {
                 "site": site,
@@ -405,20 +405,16 @@ def site_report(index: Index, top: int = 10) -> list[dict[str, Any]]:
                 "mean_explained": round(explained or 0.0, 3),
                 "mean_similarity": round(similarity or 0.0, 3),
                 "sources": [{"url": u, "title": t, "copies": c} for u, t, c in sources],
-                "swaps_per_100_words": round(100 * swapped / words, 2) if words else 0.0,
+                "swaps_per_100_words": (
+                    round(100 * swapped / words[site], 2) if words[site] else 0.0
+                ),
                 "substitutions": [
-                    {"spun": s, "original": o, "count": c, "copies": k, "seen": n}
-                    for _, s, o, c, k, n in subs[:top]
+                    {"spun": s, "original": o, "count": c, "copies": k, "seen": seen}
+                    for _, s, o, c, k, seen in subs[:top]
                 ],
             }
         )
     return out
-
-
-def _site_copies(index: Index, site: str) -> Iterable[tuple[str, str, str, Any]]:
-    for row in index.iter_copies():
-        if row[1] == site:
-            yield row
 
 
 # --------------------------------------------------------------------------- recording copies
