@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import REPO_ROOT, load_bbc
-from benchmarks.restore import _pin_one_core, machine_info
+from benchmarks.restore import _pin_one_core, machine_info, write_results
 from unspin.index import Index
 from unspin.ingest import ingest
 
@@ -121,9 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{key:<12} {r['documents']:>6} {r['docs_per_s']:>8.0f} "
             f"{r['extract_ms_per_doc']:>15.2f} {r['docs_per_s_excluding_extraction']:>22.0f}"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    write_results(args.out, results)
     return 0
 
 

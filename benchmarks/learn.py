@@ -21,7 +21,6 @@ Results: table on stdout, JSON in ``benchmarks/results/learn.json`` (git-ignored
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import tempfile
 import time
@@ -30,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import REPO_ROOT, bbc_split, load_table, split_table, table_originals
-from benchmarks.restore import Timer, _pin_one_core, bench_clean, bench_spun, machine_info
+from benchmarks.restore import (
+    Timer,
+    _pin_one_core,
+    bench_clean,
+    bench_spun,
+    machine_info,
+    write_results,
+)
 from benchmarks.spinner import Spinner, SpunDoc, _Key, _stable_seed
 from unspin.engine import Engine
 from unspin.index import Index
@@ -214,9 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "dropped": dict(summary.dropped),
             }
     render(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    write_results(args.out, results)
     return 0
 
 

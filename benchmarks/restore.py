@@ -95,6 +95,13 @@ def _pin_one_core() -> int | None:
         return None
 
 
+def write_results(path: Path, results: dict[str, Any]) -> None:
+    """Write a benchmark's results as JSON (folders created) and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"results written to {path}")
+
+
 def machine_info() -> dict[str, Any]:
     model = None
     try:
@@ -785,9 +792,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     render(results)
     if len(by_mode) > 1:
         render_modes(by_mode)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    write_results(args.out, results)
     return 0
 
 

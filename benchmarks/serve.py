@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 
 from benchmarks.data import REPO_ROOT
-from benchmarks.restore import machine_info
+from benchmarks.restore import machine_info, write_results
 
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "serve.json"
 WORDS = 600
@@ -305,9 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['p95_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8} {r['throughput_rps']:>7} "
             f"{r['words_per_s']:>8} {r['server_peak_rss_mb']:>11}"
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_results(args.out, result)
     return 1 if any(r["failures"] for r in rows) else 0
 
 

@@ -16,7 +16,6 @@ Results: a table on stdout and JSON in ``benchmarks/results/trace.json`` (git-ig
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import REPO_ROOT, load_arxiv, load_bbc, load_table, spin_articles
-from benchmarks.restore import _pin_one_core, machine_info
+from benchmarks.restore import _pin_one_core, machine_info, write_results
 from unspin.index import Index, content_hash
 from unspin.tracing import trace
 
@@ -139,9 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             wrong += res["wrong_matches"]
     results["precision"] = round(hits / (hits + wrong), 4) if hits + wrong else None
     render(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    write_results(args.out, results)
     return 0
 
 

@@ -16,7 +16,6 @@ table on stdout, JSON in ``benchmarks/results/trace_scale.json``. Needs
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import REPO_ROOT, load_arxiv, load_bbc, load_table, spin_articles
-from benchmarks.restore import machine_info
+from benchmarks.restore import machine_info, write_results
 from benchmarks.trace import _q
 from unspin.index import Index, PreparedDocument, content_hash, prepare_document
 from unspin.tracing import trace
@@ -153,9 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "latency_ms_p95": round(_q(lat, 0.95) * 1e3, 2),
                 }
     render(results)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"results written to {args.out}")
+    write_results(args.out, results)
     return 0
 
 
