@@ -20,10 +20,9 @@ from typing import Any
 import pytest
 from httpserver import Server, article_html
 from news_samples import ARTICLES
-from test_server import ORIGINAL, SPUN, STORM_URL, LiveServer
+from test_server import SPUN, STORM_URL, LiveServer, build_index
 
 import unspin
-from unspin.index import Index, prepare_document
 from unspin.server import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,19 +94,7 @@ def plain() -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("browser-index") / "news.db"
-    with Index(path) as idx:
-        idx.put(
-            prepare_document(
-                STORM_URL,
-                ORIGINAL,
-                title="Storm leaves thousands without power",
-                date="2024-01-09",
-                site="Example News",
-            )
-        )
-        for key, (title, text) in ARTICLES.items():
-            idx.put(prepare_document(f"https://news.example/{key}", text, title=title))
+    path = build_index(tmp_path_factory.mktemp("browser-index") / "news.db")
     srv = LiveServer(create_app(index=path))
     yield srv
     srv.close()

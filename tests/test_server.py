@@ -108,9 +108,8 @@ def make_live() -> Iterator[Callable[..., LiveServer]]:
         srv.close()
 
 
-@pytest.fixture(scope="module")
-def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "news.db"
+def build_index(path: Path) -> Path:
+    """An index of the storm story (the source of SPUN) and the sample articles."""
     with Index(path) as idx:
         idx.put(
             prepare_document(
@@ -124,6 +123,11 @@ def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for key, (title, text) in ARTICLES.items():
             idx.put(prepare_document(f"https://news.example/{key}", text, title=title))
     return path
+
+
+@pytest.fixture(scope="module")
+def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_index(tmp_path_factory.mktemp("serve") / "news.db")
 
 
 @pytest.fixture(scope="module")
