@@ -163,15 +163,20 @@ def restore(
     the model's guesses and the match is reported in ``Restoration.source``. ``fast`` and
     ``lm``: as for :func:`check`.
     """
-    engine = engine_for(index, site, learned, text, fast=fast, lm=lm)
-    result = engine.restore(text, min_confidence=min_confidence, progress=progress)
-    if index is None or not trace_source:
-        return result
+    if index is None:
+        engine = engine_for(None, site, learned, text, fast=fast, lm=lm)
+        return engine.restore(text, min_confidence=min_confidence, progress=progress)
     from unspin.engine import apply_edits
+    from unspin.index import opened
     from unspin.tracing import edits_from_source
     from unspin.tracing import trace as _trace
 
-    found = _trace(text, index, limit=1).best
+    with opened(index) as idx:  # one connection for the learned priors and the trace
+        engine = engine_for(idx, site, learned, text, fast=fast, lm=lm)
+        result = engine.restore(text, min_confidence=min_confidence, progress=progress)
+        if not trace_source:
+            return result
+        found = _trace(text, idx, limit=1).best
     if found is None:
         result.message = (result.message + " " if result.message else "") + (
             "no source found in the index; edits are the model's"
