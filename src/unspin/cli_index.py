@@ -203,6 +203,13 @@ def _ingest_progress(wanted: bool) -> Iterator[Callable[[Any, str], None] | None
         yield on_item
 
 
+def _require_sources(specs: list[str]) -> None:
+    """Refuse a local SOURCE that does not exist before any work starts."""
+    for spec in specs:
+        if "://" not in spec and not os.path.exists(spec):
+            raise UnspinInputError(f"{spec}: no such file or folder")
+
+
 def _fetcher(args: argparse.Namespace) -> Any:
     """The Fetcher that the command's fetch options describe."""
     from unspin.fetch import Fetcher
@@ -222,9 +229,7 @@ def _fetcher(args: argparse.Namespace) -> Any:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from unspin.ingest import ingest
 
-    for spec in args.sources:
-        if "://" not in spec and not os.path.exists(spec):
-            raise UnspinInputError(f"{spec}: no such file or folder")
+    _require_sources(args.sources)
     fetcher = _fetcher(args)
     index = _open_index(args.index, create=True)
     try:
@@ -335,9 +340,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     from unspin.learn import GLOBAL, export_tsv, import_tsv, learn, record_copies
     from unspin.sources import RawDocument, iter_documents
 
-    for spec in args.copies:
-        if "://" not in spec and not os.path.exists(spec):
-            raise UnspinInputError(f"{spec}: no such file or folder")
+    _require_sources(args.copies)
     if args.import_file is not None and not args.import_file.is_file():
         raise UnspinInputError(f"{args.import_file}: no such file")
     index = _open_index(args.index, create=False)
