@@ -23,6 +23,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 import unspin
+from unspin.cli_fingerprints import add_fingerprints_command
 from unspin.cli_index import add_commands
 from unspin.cli_serve import add_serve_command
 from unspin.cli_types import confidence, positive_int
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_commands(sub, inputs)
     add_serve_command(sub)
+    add_fingerprints_command(sub)
     return parser
 
 
