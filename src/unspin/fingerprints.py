@@ -77,7 +77,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from importlib import resources
@@ -296,7 +296,7 @@ def _lex(q: str) -> list[_Lexeme]:
     i, n = 0, len(q)
 
     def after_operator() -> bool:
-        return not out or out[-1].kind in ("op", "(")
+        return bool(out) and out[-1].kind in ("op", "(")
 
     def read_slop(lex: _Lexeme, j: int) -> int:
         if j < n and q[j] == "~":
@@ -1039,7 +1039,7 @@ class FingerprintList:
                 st = p.stat()
             except OSError:
                 continue
-            signature.append((name, str(p), st.st_mtime_ns, st.st_size))
+            signature.append((name, str(p), st.st_ino, st.st_mtime_ns, st.st_size))
         return _default_list(tuple(signature))
 
     # -- combining -------------------------------------------------------------------------
@@ -1144,9 +1144,9 @@ def _bundled_list() -> FingerprintList:
 
 
 @lru_cache(maxsize=4)
-def _default_list(signature: tuple[tuple[str, str, int, int], ...]) -> FingerprintList:
+def _default_list(signature: tuple[tuple[str, str, int, int, int], ...]) -> FingerprintList:
     out = FingerprintList.bundled()
-    for name, path, _, _ in signature:
+    for name, path, *_ in signature:
         try:
             fl = FingerprintList.load(path, name)
         except FingerprintError as exc:
@@ -1223,7 +1223,7 @@ class UpdateSummary:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -1240,7 +1240,7 @@ class AddSummary:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        return asdict(self)
 
 
 def update(
@@ -1269,13 +1269,17 @@ def update(
     from unspin.textio import decode_bytes
 
     own = fetcher is None
-    client = fetcher or _Fetcher(
-        obey_robots=False,
-        allow_private=allow_private,
-        delay=0.0,
-        retries=2,
-        timeout=30.0,
-        max_bytes=EXPORT_MAX_BYTES,
+    client = (
+        fetcher
+        if fetcher is not None
+        else _Fetcher(
+            obey_robots=False,
+            allow_private=allow_private,
+            delay=0.0,
+            retries=2,
+            timeout=30.0,
+            max_bytes=EXPORT_MAX_BYTES,
+        )
     )
     try:
         result = client.get(url)
