@@ -122,6 +122,9 @@ def test_literal_parentheses_are_part_of_the_phrase() -> None:
     assert parse_query("cheap gadget (CG) maker") == P(
         "cheap", "gadget", "(", "cg", ")", "maker", text="cheap gadget (CG) maker"
     )
+    assert parse_query("(IoT) gadget hub") == P(
+        "(", "iot", ")", "gadget", "hub", text="(IoT) gadget hub"
+    )
     # followed by a condition: the parentheses stay literal, AND still splits
     assert parse_query('swift sorter (SS) AND "sorting"') == And(
         P("swift", "sorter", "(", "ss", ")", text="swift sorter (SS)"), P("sorting")
@@ -201,7 +204,7 @@ def test_offsets_into_original_text_with_newlines_hyphens_quotes_and_case() -> N
     fl = FingerprintList([fp("pre-trained woolly map"), fp("counterfeit brain"), fp("robot's arm")])
     text = (
         "Intro.\r\nA PRE TRAINED\n  Woolly-Map was used; then a pre‐trained woolly\tmap "
-        "(again). The Counterfeit\u00ad Brain? No: the counter\u00adfeit brain, and the "
+        "(again). The Counterfeit\u00ad Brain? No: the counter\u00adfeit bra\u00adin, and the "
         "robot’s arm."
     )
     found = fl.match(text)
@@ -210,7 +213,7 @@ def test_offsets_into_original_text_with_newlines_hyphens_quotes_and_case() -> N
         "PRE TRAINED\n  Woolly-Map",
         "pre‐trained woolly\tmap",
         "Counterfeit\u00ad Brain",
-        "counter\u00adfeit brain",
+        "counter\u00adfeit bra\u00adin",
         "robot’s arm",
     ]
     for h in found:
@@ -276,6 +279,13 @@ def test_proximity_both_orders_and_beyond_n() -> None:
     assert hits_of(fl, "Clumping of these gathered items") == ["Clumping of these gathered"]
     assert hits_of(fl, "gathered the many small points clumping") == []  # 4 words between
     assert hits_of(fl, "clumping, said one two three four, gathered") == []
+
+
+def test_proximity_counts_words_not_punctuation() -> None:
+    fl = FingerprintList([fp("gathered clumping", query="gathered clumping~1")])
+    assert hits_of(fl, "gathered, (clumping) done") == ["gathered, (clumping"]
+    assert hits_of(fl, "gathered, so (clumping) done") == ["gathered, so (clumping"]
+    assert hits_of(fl, "gathered, so, then (clumping) done") == []
 
 
 def test_proximity_of_three_words_reports_the_span() -> None:
