@@ -488,7 +488,7 @@ ol.fs{margin:0;padding-left:1.6em}li.f{margin:6px 0;padding:4px 0;border-bottom:
 var(--border)}li.f:last-child{border-bottom:0}
 li.f p{margin:2px 0}li.f>small{display:block}
 mark{background:var(--mark);color:inherit;padding:0 1px;border-radius:2px}
-li.f em{font-style:normal;font-weight:600;color:var(--none-l)}code{font-size:.92em}
+li.f em{font-style:normal;font-weight:600;color:var(--none-l)}li.f code{font-size:1.05em}
 .tools{display:inline-flex;gap:8px;align-items:center;margin-left:6px}
 .hide-l .gl,.hide-d .gd{display:none}
 #copy-panel{position:fixed;left:0;right:0;bottom:0;z-index:3;background:var(--panel);
@@ -496,7 +496,7 @@ border-top:2px solid var(--accent);padding:8px 16px;box-shadow:0 -4px 16px rgba(
 #copy-panel textarea{width:100%;font-family:ui-monospace,monospace;font-size:.85em;
 background:var(--bg);color:var(--text)}
 .top{font-size:.85em}
-@media (max-width:640px){header,main{padding:0 8px}.bar{padding:6px 8px}
+@media (max-width:640px){header,main{padding:0 8px}.bar{padding:6px 8px;position:static}
 td.nm{min-width:8em}th,td{padding:4px 5px}}
 @media print{:root{--bg:#fff;--panel:#fff}.bar,#copy-panel,.tools,.top,noscript,button{
 display:none!important}section.paper{content-visibility:visible;break-inside:auto;
