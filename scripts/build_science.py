@@ -1,0 +1,135 @@
+"""Build the bundled resources of science mode (``unspin screen``'s discovery of tortured
+phrases that no list holds yet).
+
+- ``src/unspin/data/sci_synonyms.tsv.gz``: spun word form -> the words it may stand for, from
+  a symmetric reading of the three open thesauri (Moby, WordNet, MyThes; see
+  ``unspin.thesauri``), lemma-folded and re-inflected with lemminflect. Paper-mill spinners
+  swap in either direction of a thesaurus entry ("woodland" for "forest", "irregular" for
+  "random"), unlike the news lexicon, which reads the thesauri one way and prunes hard.
+- ``src/unspin/data/sci_counts.npz``: hashed 1-3-gram counts (numbers only, see
+  ``unspin.scicounts``) of the arXiv abstracts in ``../shared/data/arxiv-cs-abstracts.csv``
+  (CC0) plus WordNet's multi-word nouns as a term list.
+
+Usage: python scripts/build_science.py [--arxiv PATH] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from lemminflect import getAllInflections, getAllLemmas
+
+from unspin import thesauri
+from unspin.lm import NGramLM
+from unspin.scicounts import count_ngrams, save_counts
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_UNIGRAM = -6.3  # originals rarer than this in the news model are not proposed
+MAX_PER_WORD = 60
+
+
+def symmetric_thesaurus() -> dict[str, dict[str, int]]:
+    """lemma -> related lemma -> number of (thesaurus, direction) votes."""
+    votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(a: str, b: str) -> None:
+        if a != b and " " not in a and " " not in b:
+            votes[a][b] += 1
+            votes[b][a] += 1
+
+    for root, syns in thesauri.moby().items():
+        for s in syns:
+            add(root, s)
+    for source in (thesauri.mythes(), thesauri.wordnet()):
+        for head, senses in source.items():
+            for _pos, syns in senses:
+                for s in syns:
+                    add(head, s.lower())
+    return votes
+
+
+def analyses(word: str) -> list[tuple[str, str | None]]:
+    out = []
+    for _pos, lemmas in getAllLemmas(word).items():
+        for lemma in lemmas:
+            for tag, forms in getAllInflections(lemma).items():
+                if word in forms:
+                    out.append((lemma, tag))
+    return out or [(word, None)]
+
+
+def build_synonyms(lm: NGramLM) -> dict[str, list[tuple[str, int]]]:
+    votes = symmetric_thesaurus()
+    forms: set[str] = set(votes)
+    for lemma in list(votes):
+        for fs in getAllInflections(lemma).values():
+            forms.update(fs)
+    out: dict[str, list[tuple[str, int]]] = {}
+    for word in sorted(forms):
+        if not word.isascii() or not word.replace("-", "").isalpha():
+            continue
+        cands: dict[str, int] = {}
+        for lemma, tag in analyses(word):
+            for rel, v in votes.get(lemma, {}).items():
+                if tag is None:
+                    form = rel
+                else:
+                    inf = getAllInflections(rel).get(tag)
+                    form = inf[0] if inf else (rel if tag in ("NN", "VB", "JJ", "RB") else "")
+                if form and form != word and lm.unigram(form) > MIN_UNIGRAM:
+                    cands[form] = max(cands.get(form, 0), v)
+        if cands:
+            ranked = sorted(cands.items(), key=lambda kv: (-kv[1], -lm.unigram(kv[0]), kv[0]))
+            out[word] = ranked[:MAX_PER_WORD]
+    return out
+
+
+def wordnet_terms() -> list[str]:
+    terms = set()
+    for head, senses in thesauri.wordnet().items():
+        for pos, syns in senses:
+            if pos != "noun":
+                continue
+            for s in [head, *syns]:
+                if " " in s and 2 <= len(s.split()) <= 3:
+                    terms.add(s.lower())
+    return sorted(terms)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    arxiv = ROOT.parent / "shared/data/arxiv-cs-abstracts.csv"
+    ap.add_argument("--arxiv", type=Path, default=arxiv)
+    ap.add_argument("--out", type=Path, default=ROOT / "src/unspin/data")
+    args = ap.parse_args(argv)
+    lm = NGramLM()
+
+    syn = build_synonyms(lm)
+    path = args.out / "sci_synonyms.tsv.gz"
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        gz.write(b"# spun\toriginal|votes;... built by scripts/build_science.py\n")
+        for word, cands in syn.items():
+            line = word + "\t" + ";".join(f"{c}|{v}" for c, v in cands) + "\n"
+            gz.write(line.encode("utf-8"))
+    print(f"{path}: {len(syn)} words, {sum(len(v) for v in syn.values())} pairs")
+
+    if not args.arxiv.exists():
+        print(f"{args.arxiv} not found: sci_counts.npz not rebuilt", file=sys.stderr)
+        return 0
+    with open(args.arxiv, encoding="utf-8", newline="") as fh:
+        texts = [row["titles"] + ". " + row["summaries"] for row in csv.DictReader(fh)]
+    terms = wordnet_terms()
+    counts = count_ngrams(texts, terms)
+    cpath = args.out / "sci_counts.npz"
+    save_counts(counts, cpath)
+    print(f"{cpath}: {len(texts)} abstracts, {len(terms)} WordNet terms, {len(counts)} keys")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

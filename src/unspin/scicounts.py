@@ -1,0 +1,141 @@
+"""Scientific n-gram statistics kept as numbers only: hashed 1-3-gram counts.
+
+The news-trained 3-gram model knows little of science ("random forest", "hidden layer"), so
+science mode adds counts of word n-grams from scientific text. Only 64-bit hashes of the
+n-grams and their counts are stored (``data/sci_counts.npz``, built by
+``scripts/build_science.py`` from CC0 arXiv abstracts), never the text itself.
+
+:class:`SciCounts` turns them into an interpolated, absolutely discounted trigram model whose
+unigram level falls back on the news model for words science text never used.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from unspin.lm import NGramLM
+
+WORD_RE = re.compile(r"[a-z0-9]+(?:['\-][a-z0-9]+)*")
+_DISCOUNT = 0.75
+_CONT = "\x01"  # prefix of the key that counts distinct continuations of a history
+
+
+def words_of(text: str) -> list[str]:
+    return WORD_RE.findall(text.lower())
+
+
+def key(gram: str) -> int:
+    """Stable 64-bit hash of a space-joined n-gram (two independent 32-bit checksums)."""
+    b = gram.encode("utf-8")
+    return (zlib.crc32(b) << 32) | zlib.adler32(b)
+
+
+def count_ngrams(texts: Iterable[str], extra_terms: Iterable[str] = ()) -> Counter[int]:
+    """Hashed counts of the 1-3-grams of ``texts`` (plus continuation counts per history).
+
+    ``extra_terms`` (multi-word technical terms from a term list) count once each, so that a
+    term is known even when the texts never used it.
+    """
+    grams: Counter[str] = Counter()
+    for text in texts:
+        w = words_of(text)
+        for n in (1, 2, 3):
+            for i in range(len(w) - n + 1):
+                grams[" ".join(w[i : i + n])] += 1
+    for term in extra_terms:
+        w = words_of(term)
+        if 2 <= len(w) <= 3:
+            for n in (1, 2, len(w)):
+                for i in range(len(w) - n + 1):
+                    grams[" ".join(w[i : i + n])] += 1
+    out: Counter[int] = Counter()
+    for gram, c in grams.items():
+        out[key(gram)] += c
+        head, sep, _ = gram.rpartition(" ")
+        out[key(_CONT + head)] += 1  # head "" is the unigram level: number of word types
+    out[key("\x02total")] = sum(c for g, c in grams.items() if " " not in g)
+    return out
+
+
+def save_counts(counts: Counter[int], path: Path) -> None:
+    keys = np.array(sorted(counts), dtype=np.uint64)
+    vals = np.array([min(counts[int(k)], 2**31 - 1) for k in keys], dtype=np.uint32)
+    np.savez_compressed(path, keys=keys, counts=vals)
+
+
+def bundled_counts_path() -> Path:
+    return Path(str(resources.files("unspin") / "data" / "sci_counts.npz"))
+
+
+def load_counts(path: Path | None = None) -> dict[int, int]:
+    p = path or bundled_counts_path()
+    with np.load(p) as z:
+        return dict(zip(z["keys"].tolist(), z["counts"].tolist(), strict=True))
+
+
+class SciCounts:
+    """Interpolated absolute-discounting trigram model over hashed counts."""
+
+    def __init__(self, counts: dict[int, int] | Counter[int], news: NGramLM) -> None:
+        self._c = counts
+        self._news = news
+        self.total = max(1, counts.get(key("\x02total"), 1))
+        self._cache: dict[tuple[str, ...], float] = {}
+
+    def count(self, gram: str) -> int:
+        return self._c.get(key(gram), 0)
+
+    def known_term(self, words: tuple[str, ...]) -> bool:
+        return self.count(" ".join(words)) > 0
+
+    def _p_uni(self, w: str) -> float:
+        c = self.count(w)
+        news = 10.0 ** self._news.unigram(w)
+        # science counts are few: half of the unigram mass comes from the news model
+        return 0.5 * (c + 0.5) / (self.total + 0.5 * len(self._c) ** 0.5) + 0.5 * news
+
+    def _p(self, w: str, hist: tuple[str, ...]) -> float:
+        if not hist:
+            return self._p_uni(w)
+        lower = self._p(w, hist[1:])
+        h = " ".join(hist)
+        ch = self.count(h)
+        if ch == 0:
+            return lower
+        cont = self.count(_CONT + h)
+        if cont == 0:  # the history ends every text it occurs in
+            return lower
+        c = self.count(h + " " + w)
+        return max(c - _DISCOUNT, 0.0) / ch + (_DISCOUNT * cont / ch) * lower
+
+    def cond(self, w: str, h2: str | None, h1: str | None) -> float:
+        """log10 P(w | h2 h1)."""
+        hist = tuple(x for x in (h2, h1) if x is not None and x != "<s>")
+        if h1 is None or h1 == "<s>":
+            hist = ()
+        elif h2 is None or h2 == "<s>":
+            hist = (h1,)
+        k = (w, *hist)
+        v = self._cache.get(k)
+        if v is None:
+            v = math.log10(self._p(w, hist))
+            if len(self._cache) > 500_000:
+                self._cache.clear()
+            self._cache[k] = v
+        return v
+
+    def score(self, words: list[str], left: tuple[str | None, str | None]) -> float:
+        h1, h2 = left
+        total = 0.0
+        for w in words:
+            total += self.cond(w, h2, h1)
+            h2, h1 = h1, w
+        return total
