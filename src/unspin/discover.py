@@ -17,6 +17,7 @@ gain above the threshold is turned into the confidence.
 from __future__ import annotations
 
 import gzip
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -47,6 +48,16 @@ class DiscoveryParams:
     thesaurus_vote: float = 0.25  # ... plus this per extra thesaurus vote
     attested: bool = True  # the hypothesis must be a known term or collocation, the spun words not
     scale: float = 1.5  # confidence = 1 - exp(-(gain - threshold) * scale) squashed to (0.5, 1)
+
+    @classmethod
+    def bundled(cls) -> DiscoveryParams:
+        """The fitted parameters in ``data/discovery_params.json`` (defaults if absent)."""
+        path = _data_path("discovery_params.json")
+        if not path.exists():
+            return cls()
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        names = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in raw.get("params", raw).items() if k in names})
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ class Discoverer:
         params: DiscoveryParams | None = None,
     ) -> None:
         pairs = list(pairs)
-        self.params = params or DiscoveryParams()
+        self.params = params or DiscoveryParams.bundled()
         self._listed = listed_word_pairs(pairs)
         base = dict(counts) if counts is not None else load_counts()
         # the list's expected phrases are technical terms: make each known to the model
