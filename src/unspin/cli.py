@@ -25,6 +25,7 @@ from rich.text import Text
 import unspin
 from unspin.cli_fingerprints import add_fingerprints_command
 from unspin.cli_index import add_commands
+from unspin.cli_screen import add_screen_command
 from unspin.cli_serve import add_serve_command
 from unspin.cli_types import confidence, positive_int
 from unspin.engine import usable_edits
@@ -156,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(sub, inputs)
     add_serve_command(sub)
     add_fingerprints_command(sub)
+    add_screen_command(sub)
     return parser
 
 
