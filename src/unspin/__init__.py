@@ -8,6 +8,7 @@ Public API::
     result = unspin.restore(text, index="news.db")  # ... using the traced source article
     found = unspin.trace(text, "news.db")  # TraceReport: source articles + aligned swaps
     results = unspin.restore_many(texts) # batch API, resources loaded once
+    paper = unspin.screen("paper.pdf")   # ScreenReport: listed + discovered tortured phrases
 
 All functions share one lazily loaded :class:`unspin.engine.Engine`.
 
@@ -30,6 +31,7 @@ from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 
 if TYPE_CHECKING:
     from unspin.index import Index
+    from unspin.screening_result import ScreenReport
     from unspin.tracing import TraceReport
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "get_engine",
     "restore",
     "restore_many",
+    "screen",
     "trace",
 ]
 __version__ = "0.1.0"
@@ -248,6 +251,40 @@ def trace(text: str, index: str | os.PathLike[str] | Index, *, limit: int = 3) -
     from unspin.tracing import trace as _trace
 
     return _trace(text, index, limit=limit)
+
+
+_SCREENERS: dict[tuple[str | None, bool], object] = {}
+
+
+def screen(
+    text: str | None = None,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    field: str | None = None,
+    discover: bool = True,
+) -> ScreenReport:
+    """Science mode: the tortured phrases of a paper, given as ``text`` or a PDF/text ``path``.
+
+    Listed findings come from the bundled Problematic Paper Screener list plus the user's lists
+    (:mod:`unspin.fingerprints`); with ``discover`` also unlisted ones (:mod:`unspin.discover`).
+    ``field`` whitelists legitimate uses in a discipline ("medicine", ...).
+    """
+    from unspin.screening import Screener, ScreenOptions
+
+    if (text is None) == (path is None):
+        raise UnspinInputError("pass either text or path")
+    key = (field, discover)
+    screener = _SCREENERS.get(key)
+    if screener is None:
+        shared = next(iter(_SCREENERS.values()), None)
+        screener = Screener(
+            options=ScreenOptions(field=field, discover=discover),
+            discoverer=getattr(shared, "_discoverer", None),
+        )
+        _SCREENERS[key] = screener
+    if path is not None:
+        return screener.screen_file(path)
+    return screener.screen_text(text)
 
 
 def check_many(
