@@ -58,6 +58,10 @@ def analyses(word: str) -> list[tuple[str, str | None]]:
     for _pos, lemmas in getAllLemmas(word).items():
         for lemma in lemmas:
             for tag, forms in getAllInflections(lemma).items():
+                # lemminflect lists mass nouns as their own plural ("woodland"): a plural
+                # reading needs a plural ending
+                if tag == "NNS" and not word.endswith(("s", "i", "a", "en")):
+                    continue
                 if word in forms:
                     out.append((lemma, tag))
     return out or [(word, None)]

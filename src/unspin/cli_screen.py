@@ -149,11 +149,16 @@ def _write_outputs(args: argparse.Namespace, screener, reports: list[ScreenRepor
 
 def export_candidates(reports: list[ScreenReport], path: Path) -> int:
     """Discovered phrases, one line per distinct (found, expected), best first, with the
-    number of papers each was found in; returns the number of lines."""
+    number of papers each was found in; returns the number of lines. A one-word discovery is
+    written with the neighbouring word that made it stand out ("profound learning")."""
     best: dict[tuple[str, str], tuple[float, set[str], str]] = {}
     for r in reports:
         for f in r.discovered:
-            k = (" ".join(f.found.lower().split()), f.expected.lower())
+            phrase = f.evidence.get("phrase")
+            if isinstance(phrase, list) and len(phrase) == 2:
+                k = (str(phrase[0]), str(phrase[1]))
+            else:
+                k = (" ".join(f.found.lower().split()), f.expected.lower())
             conf, papers, line = best.get(k, (0.0, set(), ""))
             papers.add(r.name)
             best[k] = (max(conf, f.confidence), papers, line)

@@ -92,6 +92,10 @@ def _analyses(word: str) -> tuple[tuple[str, str | None], ...]:
     for _pos, lemmas in getAllLemmas(word).items():
         for lemma in lemmas:
             for tag, forms in getAllInflections(lemma).items():
+                # lemminflect lists mass nouns as their own plural ("woodland"): a plural
+                # reading needs a plural ending
+                if tag == "NNS" and not word.endswith(("s", "i", "a", "en")):
+                    continue
                 if word in forms:
                     out.append((lemma, tag))
     return tuple(out) or ((word, None),)
@@ -261,13 +265,23 @@ class Discoverer:
             if run[i].text[:1].isupper():
                 expected = expected[:1].upper() + expected[1:]
             conf = 0.5 + 0.5 * (1.0 - math.exp(-(gain - p.threshold) * p.scale))
-            out.append(
-                Discovery(
-                    start, end, "", expected, round(conf, 4), round(gain, 3),
-                    {"sources": sorted(set(src)), "swapped": len(src)},
-                )
-            )
+            evidence: dict[str, object] = {"sources": sorted(set(src)), "swapped": len(src)}
+            if len(hyp) == 1:
+                evidence["phrase"] = self._phrase(hyp[0], words, i)
+            conf, gain = round(conf, 4), round(gain, 3)
+            out.append(Discovery(start, end, "", expected, conf, gain, evidence))
         return out
+
+    def _phrase(self, orig: str, words: list[str], i: int) -> list[str]:
+        """[spun, original] two-word phrases for a one-word discovery, with the neighbour that
+        makes the original a known collocation: a fingerprint of "profound" alone would flag
+        every "profound", "profound learning" only the tortured use."""
+        count = self.lm.count
+        if i + 1 < len(words) and count(orig + " " + words[i + 1]):
+            return [f"{words[i]} {words[i + 1]}", f"{orig} {words[i + 1]}"]
+        if i > 0 and count(words[i - 1] + " " + orig):
+            return [f"{words[i - 1]} {words[i]}", f"{words[i - 1]} {orig}"]
+        return [words[i], orig]
 
 
 def _runs(tokens: list[Token]) -> Iterable[list[Token]]:
