@@ -1,0 +1,253 @@
+"""unspin.discover: unlisted tortured phrases from list-learned word swaps and a science LM.
+
+Small Discoverers are built from pairs and counts written here (``count_ngrams`` over
+sentences written for these tests); the bundled one (bundled counts, synonyms and the
+fingerprint list's pairs) is loaded once per module.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import fields
+
+import pytest
+
+from unspin.discover import Discoverer, Discovery, DiscoveryParams, listed_word_pairs
+from unspin.fingerprints import FingerprintList
+from unspin.lm import NGramLM
+from unspin.scicounts import count_ngrams
+
+PAIRS = [("irregular woodland", "random forest")]
+SENTENCES = [
+    "We trained a random forest on the training data.",
+    "The random forest was fit to the data with ten trees.",
+    "A random forest is an ensemble of decision trees.",
+    "We compare the random forest with a linear model.",
+    "Each random forest used one hundred trees.",
+    "The data were split into a training set and a test set.",
+    "We fit a linear model to the data.",
+]
+# the plural is a known term too, so that an inflected swap can be scored
+PLURAL_SENTENCES = [
+    *SENTENCES,
+    "We trained random forests on the training data.",
+    "Random forests were fit to the data.",
+    "Two random forests were compared with a linear model.",
+]
+SPUN = "We fit an irregular woodland to the data."
+
+
+@pytest.fixture(scope="module")
+def news() -> NGramLM:
+    return NGramLM()
+
+
+@pytest.fixture(scope="module")
+def small(news: NGramLM) -> Discoverer:
+    """Default (not the bundled, refittable) parameters: the test does not move with a refit."""
+    return Discoverer(PAIRS, counts=count_ngrams(SENTENCES), news_lm=news, params=DiscoveryParams())
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Discoverer:
+    fl = FingerprintList.bundled()
+    return Discoverer((f.tortured, f.expected) for f in fl)
+
+
+def check_offsets(text: str, found: list[Discovery]) -> None:
+    for d in found:
+        assert text[d.start : d.end] == d.found
+        assert 0.5 < d.confidence <= 1.0
+        assert math.isfinite(d.gain)
+
+
+# --------------------------------------------------------------------------- listed pairs
+
+
+def test_listed_word_pairs_learns_swaps_from_equal_length_pairs() -> None:
+    got = listed_word_pairs(
+        [
+            ("irregular woodland", "random forest"),
+            ("Irregular timberland", "random forest"),
+            ("concealed layer", "hidden layer"),
+        ]
+    )
+    assert got["irregular"] == {"random": 2}
+    assert got["woodland"] == {"forest": 1}
+    assert got["timberland"] == {"forest": 1}
+    assert got["concealed"] == {"hidden": 1}
+    assert "layer" not in got  # unchanged words teach nothing
+
+
+def test_listed_word_pairs_folds_lemmas() -> None:
+    got = listed_word_pairs(
+        [("concealed layers", "hidden layers"), ("irregular woodlands", "random forests")]
+    )
+    assert got["concealed"] == {"hidden": 1}
+    assert got["\x00conceal"] == {"hide": 1}  # lemma level: conceals -> hides, ...
+    assert got["woodlands"] == {"forests": 1}
+    assert got["\x00woodland"] == {"forest": 1}
+
+
+def test_listed_word_pairs_ignores_unequal_lengths_and_stopwords() -> None:
+    got = listed_word_pairs(
+        [
+            ("counterfeit consciousness", "artificial general intelligence"),  # 2 vs 3 words
+            ("the woodland", "a forest"),  # the/a: stopwords
+            ("", ""),
+            ("of irregular", "of random"),
+        ]
+    )
+    assert "counterfeit" not in got and "consciousness" not in got
+    assert "the" not in got and "of" not in got
+    assert got["woodland"] == {"forest": 1}
+    assert got["irregular"] == {"random": 1}
+
+
+def test_listed_pair_generalises_from_plural_to_singular(news: NGramLM) -> None:
+    d = Discoverer(
+        [("irregular woodlands", "random forests")],
+        counts=count_ngrams(PLURAL_SENTENCES),
+        news_lm=news,
+        params=DiscoveryParams(),
+    )
+    assert ("forest", "listed") in [(o, s) for o, _p, s in d.options("woodland")]
+    [found] = d.discover(SPUN)
+    assert found.expected == "random forest"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="listed_word_pairs stores the lemma-level swap only when a lemma differs from "
+    "the word, so a pair listed in base form ('woodland' -> 'forest') is never found for "
+    "'woodlands' (options() looks up '\\x00woodland')",
+)
+def test_listed_pair_generalises_from_singular_to_plural(news: NGramLM) -> None:
+    d = Discoverer(
+        PAIRS, counts=count_ngrams(PLURAL_SENTENCES), news_lm=news, params=DiscoveryParams()
+    )
+    assert ("forests", "listed") in [(o, s) for o, _p, s in d.options("woodlands")]
+
+
+# --------------------------------------------------------------------------- small model
+
+
+def test_restores_a_constructed_tortured_phrase(small: Discoverer) -> None:
+    found = small.discover(SPUN)
+    check_offsets(SPUN, found)
+    assert len(found) == 1
+    d = found[0]
+    assert d.found == "irregular woodland"
+    assert d.expected == "random forest"
+    assert (d.start, d.end) == (SPUN.index("irregular"), SPUN.index(" to"))
+    assert d.gain >= small.params.threshold
+    assert "listed" in d.evidence["sources"]
+
+
+def test_options_come_from_the_listed_pairs(small: Discoverer) -> None:
+    opts = small.options("irregular")
+    assert opts[0][0] == "random" and opts[0][2] == "listed"
+    assert opts == small.options("irregular")  # cached, same answer
+    assert all(o != "irregular" for o, _p, _s in opts)
+
+
+def test_clean_sentences_from_the_same_vocabulary_are_not_flagged(small: Discoverer) -> None:
+    for text in [
+        "We fit a random forest to the data.",
+        *SENTENCES,
+        "The woodland plots were sampled at irregular intervals.",
+    ]:
+        assert small.discover(text) == [], text
+
+
+def test_quoted_words_are_left_alone(small: Discoverer) -> None:
+    assert small.discover('We fit an "irregular woodland" to the data.') == []
+    assert small.discover("We fit an \u201cirregular woodland\u201d to the data.") == []
+
+
+def test_capitalised_names_mid_sentence_are_left_alone(small: Discoverer) -> None:
+    assert small.discover("We fit an Irregular Woodland to the data.") == []
+    # a capital at the sentence start is no name: found, and the expected phrase capitalised
+    text = "Irregular woodland models were fit to the data."
+    [d] = small.discover(text)
+    check_offsets(text, [d])
+    assert d.found == "Irregular woodland" and d.expected == "Random forest"
+
+
+def test_each_sentence_is_searched_and_offsets_stay_true(small: Discoverer) -> None:
+    text = "The data were split in two.\nThen we fit an irregular woodland to the data, twice."
+    found = small.discover(text)
+    check_offsets(text, found)
+    assert [d.found for d in found] == ["irregular woodland"]
+    assert found[0].start == text.index("irregular")
+
+
+def test_threshold_and_confidence_scale(news: NGramLM, small: Discoverer) -> None:
+    counts = count_ngrams(SENTENCES)
+    strict = Discoverer(PAIRS, counts=counts, news_lm=news, params=DiscoveryParams(threshold=50))
+    assert strict.discover(SPUN) == []
+    [d] = small.discover(SPUN)
+    # just under the gain: still found, with a confidence near 0.5
+    low = Discoverer(
+        PAIRS, counts=counts, news_lm=news, params=DiscoveryParams(threshold=d.gain - 0.01)
+    )
+    [d2] = low.discover(SPUN)
+    assert d2.expected == d.expected
+    assert 0.5 <= d2.confidence < d.confidence
+    assert d2.confidence < 0.55
+    # just over it: gone
+    high = Discoverer(
+        PAIRS, counts=counts, news_lm=news, params=DiscoveryParams(threshold=d.gain + 0.01)
+    )
+    assert high.discover(SPUN) == []
+
+
+def test_discovery_params_bundled_reads_the_data_file() -> None:
+    from importlib import resources
+
+    path = resources.files("unspin") / "data" / "discovery_params.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw = raw.get("params", raw)
+    p = DiscoveryParams.bundled()
+    names = {f.name for f in fields(DiscoveryParams)}
+    for name, value in raw.items():
+        if name in names:
+            assert getattr(p, name) == value, name
+    assert p.threshold > 0
+    # the bundled Discoverer uses them unless told otherwise
+    assert Discoverer([], counts={}, news_lm=NGramLM()).params == p
+
+
+# --------------------------------------------------------------------------- bundled model
+
+
+def test_bundled_restores_irregular_woodland(bundled: Discoverer) -> None:
+    text = "For the second task we fit an irregular woodland with fifty trees."
+    found = bundled.discover(text)
+    check_offsets(text, found)
+    hits = [d for d in found if d.found == "irregular woodland"]
+    assert len(hits) == 1, found
+    assert hits[0].expected.startswith("random forest")
+
+
+def test_bundled_restores_a_second_spinning_of_the_same_term(bundled: Discoverer) -> None:
+    text = "We fit an irregular timberland to the data."
+    found = bundled.discover(text)
+    check_offsets(text, found)
+    assert [d.found for d in found] == ["irregular timberland"]
+    assert found[0].expected.startswith("random forest")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We trained a random forest on the data.",
+        "A hidden layer of sixty units was added before the output layer.",
+        "The samples were stored at four degrees and weighed every morning.",
+        "We report the mean error over five runs and the standard deviation.",
+        "The network was trained for twenty epochs with a small learning rate.",
+    ],
+)
+def test_bundled_leaves_clean_technical_sentences_alone(bundled: Discoverer, text: str) -> None:
+    assert bundled.discover(text) == []
