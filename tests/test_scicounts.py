@@ -108,22 +108,12 @@ def test_count_ngrams_extra_terms_are_known() -> None:
     assert c[key("we fit")] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="count_ngrams counts the bigram of a two-word extra term twice: "
-    "`for n in (1, 2, len(w))` repeats n=2 when len(w) == 2",
-)
 def test_two_word_extra_term_counts_once() -> None:
     c = count_ngrams((), extra_terms=["random forest"])
     assert c[key("random")] == 1
     assert c[key("random forest")] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a two-word extra term's bigram counted twice makes c(h w) > c(h): "
-    "P(forest | random) = (2 - 0.75) / 1 + ... > 1",
-)
 def test_extra_term_probability_is_at_most_one(news: NGramLM) -> None:
     lm = SciCounts(count_ngrams((), extra_terms=["random forest"]), news)
     assert lm.cond("forest", None, "random") <= 0.0

@@ -160,12 +160,6 @@ def test_field_whitelist_suppresses_listed(screener: Screener) -> None:
     assert variant(screener, discover=False, field="chemistry").screen_text(text).listed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with discovery on, a phrase whitelisted for the field is flagged again by the "
-    "discovery model (it learned grouping -> classification from the same list): "
-    "'grouping' -> 'classification'",
-)
 def test_field_whitelist_also_holds_with_discovery(screener: Screener) -> None:
     field, phrase = WHITELISTED
     text = f"We compared two {phrase} for the survey data."
@@ -216,11 +210,6 @@ def test_screen_pdf_pages(screener: Screener, tmp_path: Path) -> None:
     assert first.pages == 1 and first.findings == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Screener.screen_file maps offsets to the index of the page in doc.pages, not "
-    "to its page number: after a skipped page the pages that follow are numbered one low",
-)
 def test_pdf_page_numbers_after_a_skipped_page(
     screener: Screener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,7 @@ Public API::
     result = unspin.restore(text, index="news.db")  # ... using the traced source article
     found = unspin.trace(text, "news.db")  # TraceReport: source articles + aligned swaps
     results = unspin.restore_many(texts) # batch API, resources loaded once
-    paper = unspin.screen("paper.pdf")   # ScreenReport: listed + discovered tortured phrases
+    paper = unspin.screen(path="paper.pdf") # ScreenReport: listed + discovered tortured phrases
 
 All functions share one lazily loaded :class:`unspin.engine.Engine`.
 

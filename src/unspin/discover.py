@@ -111,7 +111,8 @@ def _inflect(lemma: str, tag: str | None) -> str:
 def listed_word_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Counter[str]]:
     """Lemma-level word swaps (spun lemma -> original lemma -> count) from (tortured,
     expected) phrase pairs of equal length; "grouping methods" / "classification methods"
-    gives group -> classification."""
+    gives grouping -> classification, and "concealed layers" / "hidden layers" also the lemma
+    swap conceal -> hide, re-inflected on use ("concealing" -> "hiding")."""
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for tortured, expected in pairs:
         tw, ew = words_of(tortured), words_of(expected)
@@ -122,8 +123,7 @@ def listed_word_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Counter[str
                 continue
             out[a][b] += 1
             la, lb = _analyses(a)[0][0], _analyses(b)[0][0]
-            if (la, lb) != (a, b):
-                out["\x00" + la][lb] += 1
+            out["\x00" + la][lb] += 1
     return dict(out)
 
 

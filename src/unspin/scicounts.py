@@ -53,7 +53,7 @@ def count_ngrams(texts: Iterable[str], extra_terms: Iterable[str] = ()) -> Count
     for term in extra_terms:
         w = words_of(term)
         if 2 <= len(w) <= 3:
-            for n in (1, 2, len(w)):
+            for n in sorted({1, 2, len(w)}):
                 for i in range(len(w) - n + 1):
                     grams[" ".join(w[i : i + n])] += 1
     out: Counter[int] = Counter()

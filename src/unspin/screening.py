@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,8 +59,9 @@ class Screener:
     # ------------------------------------------------------------------ text
 
     def screen_text(
-        self, text: str, name: str = "-", page_starts: list[int] | None = None
+        self, text: str, name: str = "-", page_at: Callable[[int], int] | None = None
     ) -> ScreenReport:
+        """Screen ``text``; ``page_at`` maps a character offset to its page number."""
         if not text.strip():
             raise UnspinInputError(f"{name}: no text to screen")
         opts = self.options
@@ -67,9 +70,7 @@ class Screener:
         sentences = _sentence_bounds(text, tokens)
 
         def page_of(offset: int) -> int | None:
-            if page_starts is None:
-                return None
-            return bisect.bisect_right(page_starts, offset)
+            return page_at(offset) if page_at is not None else None
 
         findings: list[Finding] = []
         taken: list[tuple[int, int]] = []
@@ -83,6 +84,13 @@ class Screener:
                 )
             )
             taken.append((hit.start, hit.end))
+        if opts.discover and opts.field:
+            # a phrase whitelisted for the field is legitimate there: discovery must not
+            # flag what the list was told to leave alone
+            wl = self.whitelist if self.whitelist is not None else Whitelist.bundled()
+            for phrase in wl.phrases(opts.field):
+                pattern = r"(?<![\w-])" + r"[\s\-]+".join(map(re.escape, phrase)) + r"(?![\w-])"
+                taken.extend(m.span() for m in re.finditer(pattern, text, re.IGNORECASE))
         if opts.discover:
             for d in self.discoverer.discover(text, tokens):
                 if d.confidence < opts.min_confidence:
@@ -108,7 +116,7 @@ class Screener:
             from unspin.pdf import read_pdf
 
             doc = read_pdf(p, max_pages=self.options.max_pages)
-            report = self.screen_text(doc.text, str(p), doc.page_starts)
+            report = self.screen_text(doc.text, str(p), doc.page_at)
             report.pages = len(doc.pages)
             report.skipped_pages = list(doc.skipped)
             if doc.skipped:
