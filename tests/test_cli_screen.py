@@ -24,7 +24,10 @@ from unspin.fingerprints import FingerprintList
 from unspin.screen_report import FINGERPRINT_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
-GOOD = "We fit an irregular woodland to the survey data. The concealed layer had sixty units.\n"
+GOOD = (
+    "The irregular woodland classifier outperforms logistic regression on every data set. "
+    "The concealed layer had sixty units.\n"
+)
 CLEAN = "The samples were stored at four degrees and weighed every morning.\n"
 
 
@@ -197,7 +200,8 @@ def test_export_candidates_counts_papers(
     folder.mkdir()
     (folder / "a.txt").write_text(GOOD, encoding="utf-8")
     (folder / "b.txt").write_text(
-        "Then we fit an Irregular woodland? No: we fit an irregular woodland to the soil data.\n",
+        "Then we fit an Irregular woodland? No: the irregular woodland classifier outperforms "
+        "logistic regression on every data set.\n",
         encoding="utf-8",
     )
     tsv = tmp_path / "cand.tsv"

@@ -217,7 +217,7 @@ def test_discovery_params_bundled_reads_the_data_file() -> None:
 
 
 def test_bundled_restores_irregular_woodland(bundled: Discoverer) -> None:
-    text = "For the second task we fit an irregular woodland with fifty trees."
+    text = "The irregular woodland classifier outperforms logistic regression on every data set."
     found = bundled.discover(text)
     check_offsets(text, found)
     hits = [d for d in found if d.found == "irregular woodland"]
@@ -226,7 +226,7 @@ def test_bundled_restores_irregular_woodland(bundled: Discoverer) -> None:
 
 
 def test_bundled_restores_a_second_spinning_of_the_same_term(bundled: Discoverer) -> None:
-    text = "We fit an irregular timberland to the data."
+    text = "An irregular timberland model was fitted to the training data."
     found = bundled.discover(text)
     check_offsets(text, found)
     assert [d.found for d in found] == ["irregular timberland"]

@@ -20,7 +20,7 @@ from unspin.screening_result import DISCOVERED, LISTED, Finding, ScreenReport
 LISTED_PHRASE = "concealed layer"  # a PPS fingerprint for "hidden layer"
 WHITELISTED = ("statistics", "grouping methods")  # data/fingerprint_whitelist.tsv
 TEXT = (
-    "We fit an irregular woodland to the survey data. "
+    "The irregular woodland classifier outperforms logistic regression on every data set. "
     "The concealed layer had sixty units.\n"
     "Each model was trained twice."
 )
@@ -107,7 +107,9 @@ def test_discovered_finding(screener: Screener) -> None:
     assert f.kind == DISCOVERED and f.expected.startswith("random forest")
     assert 0.5 < f.confidence <= 1.0
     assert TEXT[f.start : f.end] == f.found
-    assert f.sentence == "We fit an irregular woodland to the survey data."
+    assert f.sentence == (
+        "The irregular woodland classifier outperforms logistic regression on every data set."
+    )
     assert f.page is None and "gain" in f.evidence
     # findings in text order
     assert report.findings == sorted(report.findings, key=lambda x: x.start)

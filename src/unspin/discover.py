@@ -20,11 +20,12 @@ import gzip
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from lemminflect import getAllInflections, getAllLemmas
 
@@ -58,6 +59,30 @@ class DiscoveryParams:
         raw = json.loads(path.read_text(encoding="utf-8"))
         names = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in raw.get("params", raw).items() if k in names})
+
+
+@dataclass(frozen=True)
+class NeuralDiscoveryParams:
+    """Accurate discovery: the n-gram pass proposes, a neural LM decides."""
+
+    ngram_floor: float = 0.5  # n-gram gain a hypothesis needs to reach the neural LM
+    top_k: int = 3  # hypotheses per span sent to the neural LM
+    threshold: float = 6.0  # natural-log gain the neural LM must give the hypothesis
+    ngram_weight: float = 0.0  # weight of the n-gram gain next to the neural one
+    left_chars: int = 300  # sentence context given to the neural LM
+    right_chars: int = 60
+
+    @classmethod
+    def bundled(cls) -> NeuralDiscoveryParams:
+        path = _data_path("discovery_params.json")
+        if not path.exists():
+            return cls()
+        raw = json.loads(path.read_text(encoding="utf-8")).get("neural", {})
+        return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
+
+
+class SentenceScorer(Protocol):
+    def score(self, texts: Sequence[str]) -> list[float]: ...
 
 
 @dataclass(frozen=True)
@@ -138,9 +163,13 @@ class Discoverer:
         counts: Mapping[int, int] | None = None,
         news_lm: NGramLM | None = None,
         params: DiscoveryParams | None = None,
+        neural: SentenceScorer | None = None,
+        neural_params: NeuralDiscoveryParams | None = None,
     ) -> None:
         pairs = list(pairs)
         self.params = params or DiscoveryParams.bundled()
+        self.neural = neural
+        self.neural_params = neural_params or NeuralDiscoveryParams.bundled()
         self._listed = listed_word_pairs(pairs)
         base = dict(counts) if counts is not None else load_counts()
         # the list's expected phrases are technical terms: make each known to the model
@@ -201,13 +230,74 @@ class Discoverer:
 
     def discover(self, text: str, tokens: list[Token] | None = None) -> list[Discovery]:
         tokens = tokens if tokens is not None else tokenize(text)
+        if self.neural is not None:
+            return self._discover_neural(text, tokens)
         found: list[Discovery] = []
         for run in _runs(tokens):
             for d in self._discover_run(run):
                 found.append(replace(d, found=text[d.start : d.end]))
         return found
 
-    def _discover_run(self, run: list[Token]) -> list[Discovery]:
+    def _discover_neural(self, text: str, tokens: list[Token]) -> list[Discovery]:
+        """Accurate mode: the n-gram pass proposes (with a low threshold) the best few
+        hypotheses per span; a neural LM scores each in its sentence, in one batch per
+        document, and decides."""
+        np_ = self.neural_params
+        sent_start: dict[int, int] = {}
+        sent_end: dict[int, int] = {}
+        for t in tokens:
+            sent_start.setdefault(t.sent, t.start)
+            sent_end[t.sent] = t.end
+        runs = list(_runs(tokens))
+        per_run: list[list[_Hyp]] = []
+        texts: list[str] = []
+        seen: dict[str, int] = {}
+        index: list[tuple[int, int]] = []  # (text id of the original window, of the hypothesis)
+
+        def text_id(t: str) -> int:
+            k = seen.get(t)
+            if k is None:
+                k = seen[t] = len(texts)
+                texts.append(t)
+            return k
+
+        for run in runs:
+            hyps = [h for h in self._candidates(run, keep=np_.top_k) if h.gain >= np_.ngram_floor]
+            per_run.append(hyps)
+            for h in hyps:
+                a, b = run[h.i].start, run[h.j - 1].end
+                # the whole sentence when it is short, so that its original is scored once
+                lo, hi = sent_start[run[0].sent], sent_end[run[0].sent]
+                if hi - lo > np_.left_chars + np_.right_chars:
+                    lo, hi = max(lo, a - np_.left_chars), min(hi, b + np_.right_chars)
+                expected = " ".join(h.hyp)
+                if run[h.i].text[:1].isupper():
+                    expected = expected[:1].upper() + expected[1:]
+                index.append((text_id(text[lo:hi]), text_id(text[lo:a] + expected + text[b:hi])))
+        scores = self.neural.score(texts) if texts else []
+        found: list[Discovery] = []
+        k = 0
+        for run, hyps in zip(runs, per_run, strict=True):
+            keep: list[_Hyp] = []
+            margins: list[float] = []
+            neural_gain: dict[tuple[int, int, str], float] = {}
+            for h in hyps:
+                o, hy = index[k]
+                k += 1
+                gain = scores[hy] - scores[o]  # natural log
+                margin = min(gain - np_.threshold, np_.ngram_weight * h.gain + gain - np_.threshold)
+                if margin >= 0:
+                    keep.append(h)
+                    margins.append(margin)
+                    key = (run[h.i].start, run[h.j - 1].end, " ".join(h.hyp))
+                    neural_gain[key] = round(gain, 3)
+            for d in self._select(run, keep, margins):
+                d.evidence["neural_gain"] = neural_gain.get((d.start, d.end, d.expected.lower()))
+                found.append(replace(d, found=text[d.start : d.end]))
+        return found
+
+    def _candidates(self, run: list[Token], keep: int = 1) -> list[_Hyp]:
+        """Scored hypotheses for the spans of ``run``: the ``keep`` best per span."""
         words = [t.lower for t in run]
         n = len(words)
         lm, p = self.lm, self.params
@@ -216,7 +306,7 @@ class Discoverer:
             and not (t.text[:1].isupper() and not t.sent_start) and not t.quoted
             for w, t in zip(words, run, strict=True)
         ]
-        best_per_span: list[tuple[float, int, int, tuple[str, ...], list[str]]] = []
+        best_per_span: list[_Hyp] = []
         for i in range(n):
             if not changeable[i] or not self.options(words[i]):
                 continue
@@ -238,6 +328,7 @@ class Discoverer:
                 beam = ext[:BEAM]
                 right = words[j + 1 : j + 3]
                 base = None
+                span: list[_Hyp] = []
                 for prior, hyp, src, last in beam:
                     if not last:
                         continue  # the last word kept: a shorter span covers it
@@ -249,13 +340,26 @@ class Discoverer:
                     if base is None:
                         base = lm.score([*words[i : j + 1], *right], left)
                     gain = lm.score([*hyp, *right], left) - base + prior
-                    best_per_span.append((gain, i, j + 1, hyp, src))
-        best_per_span.sort(key=lambda b: -b[0])
-        taken = [False] * n
+                    span.append(_Hyp(gain, i, j + 1, hyp, tuple(src)))
+                span.sort(key=lambda h: -h.gain)
+                best_per_span.extend(span[:keep])
+        return best_per_span
+
+    def _discover_run(self, run: list[Token]) -> list[Discovery]:
+        p = self.params
+        chosen = [h for h in self._candidates(run) if h.gain >= p.threshold]
+        return self._select(run, chosen, [h.gain - p.threshold for h in chosen])
+
+    def _select(self, run: list[Token], hyps: list[_Hyp], margins: list[float]) -> list[Discovery]:
+        """Non-overlapping hypotheses, best margin first, as discoveries."""
+        p = self.params
+        words = [t.lower for t in run]
+        taken = [False] * len(run)
         out: list[Discovery] = []
-        for gain, i, j, hyp, src in best_per_span:
-            if gain < p.threshold:
-                break
+        order = sorted(range(len(hyps)), key=lambda k: -margins[k])
+        for k in order:
+            gain, i, j, hyp, src = hyps[k]
+            margin = margins[k]
             if any(taken[i:j]):
                 continue
             for k in range(i, j):
@@ -264,7 +368,7 @@ class Discoverer:
             expected = " ".join(hyp)
             if run[i].text[:1].isupper():
                 expected = expected[:1].upper() + expected[1:]
-            conf = 0.5 + 0.5 * (1.0 - math.exp(-(gain - p.threshold) * p.scale))
+            conf = 0.5 + 0.5 * (1.0 - math.exp(-margin * p.scale))
             evidence: dict[str, object] = {"sources": sorted(set(src)), "swapped": len(src)}
             if len(hyp) == 1:
                 evidence["phrase"] = self._phrase(hyp[0], words, i)
@@ -282,6 +386,14 @@ class Discoverer:
         if i > 0 and count(words[i - 1] + " " + orig):
             return [f"{words[i - 1]} {words[i]}", f"{words[i - 1]} {orig}"]
         return [words[i], orig]
+
+
+class _Hyp(NamedTuple):
+    gain: float  # n-gram log10 gain plus priors
+    i: int  # first word of the span in its run
+    j: int  # one past the last
+    hyp: tuple[str, ...]
+    sources: tuple[str, ...]
 
 
 def _runs(tokens: list[Token]) -> Iterable[list[Token]]:
