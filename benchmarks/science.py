@@ -347,7 +347,9 @@ def discoverer(fold: int | None, half: int, params: Any) -> Any:
     if d.params != params:
         d = copy.copy(d)
         d.params = params
-        d._options = {}  # per-word candidates depend on the priors
+        # per-word candidates depend on the priors: a renamed cache would go stale silently
+        assert isinstance(getattr(d, "_options", None), dict), "Discoverer._options is gone"
+        d._options = {}
     return d
 
 
