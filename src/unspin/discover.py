@@ -36,6 +36,9 @@ from unspin.tokenize import Token, tokenize
 
 MAX_SPAN = 4
 BEAM = 6
+# thesaurus originals tried per word, strongest first: a thesaurus-only swap needs a large
+# language-model gain to pass, which the long tail of weak synonyms almost never reaches
+MAX_THESAURUS = 20
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ class Discoverer:
                     "listed")
         raw = self._thes.get(word)
         if raw:
-            for item in raw.split(";"):
+            for item in raw.split(";")[:MAX_THESAURUS]:
                 orig, _, votes = item.partition("|")
                 put(orig, p.thesaurus + p.thesaurus_vote * (int(votes) - 1), "thesaurus")
         if "-" in word and word.count("-") == 1:
@@ -307,29 +310,45 @@ class Discoverer:
             for w, t in zip(words, run, strict=True)
         ]
         best_per_span: list[_Hyp] = []
+        cond = lm.cond
         for i in range(n):
             if not changeable[i] or not self.options(words[i]):
                 continue
-            left = (words[i - 1] if i >= 1 else "<s>", words[i - 2] if i >= 2 else None)
-            # beam items: (prior sum, hypothesis words, sources, last word swapped)
-            beam: list[tuple[float, tuple[str, ...], list[str], bool]] = [(0.0, (), [], False)]
+            h1 = words[i - 1] if i >= 1 else "<s>"
+            h2 = words[i - 2] if i >= 2 else None
+            # beam items: (prior sum, lm score so far, hypothesis words, sources, last swapped);
+            # the lm score of a hypothesis grows word by word from the left context
+            beam: list[tuple[float, float, tuple[str, ...], tuple[str, ...], bool]] = [
+                (0.0, 0.0, (), (), False)
+            ]
+            spun_score = 0.0  # lm score of words[i..j] as written
             for j in range(i, min(n, i + MAX_SPAN)):
                 w = words[j]
-                ext: list[tuple[float, tuple[str, ...], list[str], bool]] = []
-                for prior, hyp, src, _last in beam:
+                if j == i:
+                    spun_score += cond(w, h2, h1)
+                else:
+                    spun_score += cond(w, words[j - 2] if j >= 2 else None, words[j - 1])
+                ext: list[tuple[float, float, tuple[str, ...], tuple[str, ...], bool]] = []
+                for prior, score, hyp, src, _last in beam:
+                    a2, a1 = _history(hyp, h2, h1)
                     if j > i:  # the first word is always swapped: a shorter span keeps it
-                        ext.append((prior, (*hyp, w), src, False))
+                        ext.append((prior, score + cond(w, a2, a1), (*hyp, w), src, False))
                     if changeable[j]:
                         for orig, pr, s in self.options(w):
-                            ext.append((prior + pr, (*hyp, *orig.split()), [*src, s], True))
+                            new = orig.split()
+                            sc, b2, b1 = score, a2, a1
+                            for x in new:
+                                sc += cond(x, b2, b1)
+                                b2, b1 = b1, x
+                            ext.append((prior + pr, sc, (*hyp, *new), (*src, s), True))
                 if not ext:
                     break
-                ext.sort(key=lambda e: -(e[0] + lm.score(list(e[1]), left)))
+                ext.sort(key=lambda e: -(e[0] + e[1]))
                 beam = ext[:BEAM]
                 right = words[j + 1 : j + 3]
                 base = None
                 span: list[_Hyp] = []
-                for prior, hyp, src, last in beam:
+                for prior, score, hyp, src, last in beam:
                     if not last:
                         continue  # the last word kept: a shorter span covers it
                     if p.attested and not (
@@ -338,9 +357,10 @@ class Discoverer:
                     ):
                         continue
                     if base is None:
-                        base = lm.score([*words[i : j + 1], *right], left)
-                    gain = lm.score([*hyp, *right], left) - base + prior
-                    span.append(_Hyp(gain, i, j + 1, hyp, tuple(src)))
+                        base = spun_score + lm.score(right, (w, words[j - 1] if j >= 1 else "<s>"))
+                    a2, a1 = _history(hyp, h2, h1)
+                    gain = score + lm.score(right, (a1, a2)) - base + prior
+                    span.append(_Hyp(gain, i, j + 1, hyp, src))
                 span.sort(key=lambda h: -h.gain)
                 best_per_span.extend(span[:keep])
         return best_per_span
@@ -386,6 +406,15 @@ class Discoverer:
         if i > 0 and count(words[i - 1] + " " + orig):
             return [f"{words[i - 1]} {words[i]}", f"{words[i - 1]} {orig}"]
         return [words[i], orig]
+
+
+def _history(hyp: tuple[str, ...], h2: str | None, h1: str) -> tuple[str | None, str]:
+    """The two words before the next one: the hypothesis's last two, or the left context."""
+    if len(hyp) >= 2:
+        return hyp[-2], hyp[-1]
+    if len(hyp) == 1:
+        return h1, hyp[0]
+    return h2, h1
 
 
 class _Hyp(NamedTuple):

@@ -11,6 +11,7 @@ unigram level falls back on the news model for words science text never used.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import zlib
@@ -88,7 +89,8 @@ class SciCounts:
         self._c = counts
         self._news = news
         self.total = max(1, counts.get(key("\x02total"), 1))
-        self._cache: dict[tuple[str, ...], float] = {}
+        self._cache: dict[tuple[str | None, ...], float] = {}
+        self._low: dict[tuple[str, ...], float] = {}
 
     def count(self, gram: str) -> int:
         return self._c.get(key(gram), 0)
@@ -103,8 +105,18 @@ class SciCounts:
         return 0.5 * (c + 0.5) / (self.total + 0.5 * len(self._c) ** 0.5) + 0.5 * news
 
     def _p(self, w: str, hist: tuple[str, ...]) -> float:
-        if not hist:
-            return self._p_uni(w)
+        if len(hist) < 2:  # the lower orders recur for every history: memoised
+            k = (w, *hist)
+            v = self._low.get(k)
+            if v is None:
+                v = self._p_uni(w) if not hist else self._p_raw(w, hist)
+                if len(self._low) > 1_000_000:
+                    self._low.clear()
+                self._low[k] = v
+            return v
+        return self._p_raw(w, hist)
+
+    def _p_raw(self, w: str, hist: tuple[str, ...]) -> float:
         lower = self._p(w, hist[1:])
         h = " ".join(hist)
         ch = self.count(h)
@@ -118,17 +130,19 @@ class SciCounts:
 
     def cond(self, w: str, h2: str | None, h1: str | None) -> float:
         """log10 P(w | h2 h1)."""
-        hist = tuple(x for x in (h2, h1) if x is not None and x != "<s>")
-        if h1 is None or h1 == "<s>":
-            hist = ()
-        elif h2 is None or h2 == "<s>":
-            hist = (h1,)
-        k = (w, *hist)
+        k = (w, h2, h1)
         v = self._cache.get(k)
         if v is None:
+            if h1 is None or h1 == "<s>":
+                hist: tuple[str, ...] = ()
+            elif h2 is None or h2 == "<s>":
+                hist = (h1,)
+            else:
+                hist = (h2, h1)
             v = math.log10(self._p(w, hist))
-            if len(self._cache) > 500_000:
-                self._cache.clear()
+            if len(self._cache) > 1_000_000:  # drop the older half (dicts keep insertion order)
+                for old in list(itertools.islice(self._cache, 500_000)):
+                    del self._cache[old]
             self._cache[k] = v
         return v
 
