@@ -342,7 +342,7 @@ def discoverer(fold: int | None, half: int, params: Any) -> Any:
         pairs = [(r.tortured, r.expected) for r in _STATE["rows"]
                  if fold is None or fold_of(r.expected) != fold]
         d = Discoverer(pairs, counts=_STATE["counts"][half], news_lm=_STATE["news"],
-                       params=params)
+                       params=params, neural=_STATE.get("neural"))
         _DISC[(fold, half)] = d
     if d.params != params:
         d = copy.copy(d)
@@ -807,8 +807,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for discovery")
     ap.add_argument("--docs", type=int, default=None, help="PDFs for the throughput section")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--accurate", action="store_true",
+                    help="accurate discovery (neural rescoring, unspin[neural]): one process, "
+                    "200 clean abstracts, no throughput section; writes science-accurate.json")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
+    if args.accurate:
+        from unspin.neural import LazyNeuralLM
+
+        # torch does not survive fork: one process; the model loads on first use
+        _STATE["neural"] = LazyNeuralLM()
+        args.jobs, args.no_throughput = 1, True
+        args.out = args.out.with_name(args.out.stem + "-accurate.json")
     t_start = time.perf_counter()
     results: dict[str, Any] = {"machine": machine_info(), "quick": args.quick}
     timings: dict[str, float] = {}
@@ -829,6 +839,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             step = max(1, len(items) // 150)
             item_idx = item_idx[::step][:150]
             clean_idx = clean_idx[:100]
+        if args.accurate:
+            clean_idx = clean_idx[:200]
         dev_items = [i for i in item_idx if is_dev_item(items[i])]
         ev_items = [i for i in item_idx if not is_dev_item(items[i])]
         dev_clean = [i for i in clean_idx if is_dev_abstract(i)]
@@ -884,6 +896,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         params = asdict(DiscoveryParams.bundled())
         results["params"] = params
+        if args.accurate:
+            from unspin.discover import NeuralDiscoveryParams
+
+            results["neural_params"] = asdict(NeuralDiscoveryParams.bundled())
+            print(f"ACCURATE mode: neural rescoring with {results['neural_params']}")
         t0 = time.perf_counter()
         found, cpu = run_discovery([params], item_idx, clean_idx, args.jobs, originals=True)
         timings["discovery_wall_s"] = round(time.perf_counter() - t0, 1)

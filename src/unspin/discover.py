@@ -193,6 +193,8 @@ class Discoverer:
         best: dict[str, tuple[float, str]] = {}
 
         def put(orig: str, prior: float, source: str) -> None:
+            if _spelling_variant(word, orig):
+                return  # "color" / "colour": house style, not spinning
             if orig != word and (orig not in best or best[orig][0] < prior):
                 best[orig] = (prior, source)
 
@@ -406,6 +408,20 @@ class Discoverer:
         if i > 0 and count(words[i - 1] + " " + orig):
             return [f"{words[i - 1]} {words[i]}", f"{words[i - 1]} {orig}"]
         return [words[i], orig]
+
+
+_UK_US = (("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
+          ("tre", "ter"), ("ogue", "og"), ("lled", "led"), ("lling", "ling"), ("ence", "ense"))
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    """British and American spellings of one word ("colour"/"color", "modelling"/"modeling")."""
+    if a == b or abs(len(a) - len(b)) > 2:
+        return False
+    for uk, us in _UK_US:
+        if a.replace(uk, us) == b.replace(uk, us):
+            return True
+    return False
 
 
 def _history(hyp: tuple[str, ...], h2: str | None, h1: str) -> tuple[str | None, str]:
