@@ -314,15 +314,18 @@ _STATE: dict[str, Any] = {}
 _DISC: dict[tuple[int | None, int], Any] = {}  # (held-out fold or None, half) -> Discoverer
 
 
-def setup_state(rows: Sequence[PairRow], abstracts: Sequence[Abstract]) -> dict[str, Any]:
-    """Counts of each half of the abstracts (+ WordNet terms) and the news model."""
+def setup_state(
+    rows: Sequence[PairRow], abstracts: Sequence[Abstract], arxiv: bool = True
+) -> dict[str, Any]:
+    """Counts of each half of the abstracts (+ WordNet terms) and the news model; without
+    ``arxiv``, the WordNet terms only (the ablation of the scientific statistics)."""
     from unspin.lm import NGramLM
     from unspin.scicounts import count_ngrams
 
     t0 = time.perf_counter()
     terms = _wordnet_terms()
     counts = [
-        count_ngrams([a.text for i, a in enumerate(abstracts) if i % 2 == h], terms)
+        count_ngrams([a.text for i, a in enumerate(abstracts) if i % 2 == h and arxiv], terms)
         for h in (0, 1)
     ]
     _STATE.update(rows=list(rows), counts=counts, news=NGramLM(), abstracts=list(abstracts))
@@ -807,6 +810,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for discovery")
     ap.add_argument("--docs", type=int, default=None, help="PDFs for the throughput section")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--no-arxiv-counts", action="store_true",
+                    help="ablation: science statistics from WordNet terms only, no arXiv counts "
+                    "(writes science-no-arxiv.json)")
     ap.add_argument("--accurate", action="store_true",
                     help="accurate discovery (neural rescoring, unspin[neural]): one process, "
                     "200 clean abstracts, no throughput section; writes science-accurate.json")
@@ -819,8 +825,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _STATE["neural"] = LazyNeuralLM()
         args.jobs, args.no_throughput = 1, True
         args.out = args.out.with_name(args.out.stem + "-accurate.json")
+    if args.no_arxiv_counts:
+        args.no_throughput = True
+        args.out = args.out.with_name(args.out.stem + "-no-arxiv.json")
     t_start = time.perf_counter()
-    results: dict[str, Any] = {"machine": machine_info(), "quick": args.quick}
+    results: dict[str, Any] = {"machine": machine_info(), "quick": args.quick,
+                               "arxiv_counts": not args.no_arxiv_counts}
     timings: dict[str, float] = {}
     rows, abstracts = load_pps(), load_abstracts()
 
@@ -831,7 +841,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         items = build_items(rows, [a.summary for a in abstracts])
         timings["build_items_s"] = round(time.perf_counter() - t0, 2)
-        results["setup"] = setup_state(rows, abstracts)
+        results["setup"] = setup_state(rows, abstracts, arxiv=not args.no_arxiv_counts)
         _STATE["items"] = items
         item_idx = list(range(len(items)))
         clean_idx = list(range(len(abstracts)))
