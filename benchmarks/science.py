@@ -301,6 +301,23 @@ def score_item(item: Item, edits: Sequence[Edit]) -> ItemScore:
     return ItemScore(bool(hits), restored.lower() == item.original.lower(), hits, others)
 
 
+def news_baseline(items: Sequence[Item], idx: Sequence[int]) -> dict[str, Any]:
+    """The core (news-trained) engine on the same items, fast mode: what science mode adds."""
+    import unspin
+
+    flagged = exact = 0
+    for i in idx:
+        it = items[i]
+        r = unspin.restore(it.doc, fast=True)
+        edits = [Edit(e.start, e.end, e.spun, e.original) for e in r.edits]
+        sc = score_item(it, edits)
+        flagged += sc.flagged
+        exact += sc.exact
+    n = max(1, len(idx))
+    return {"items": len(idx), "flagged": flagged, "exact": exact,
+            "flagged_share": round(flagged / n, 4), "exact_share": round(exact / n, 4)}
+
+
 def word_count(text: str) -> int:
     from unspin.tokenize import tokenize
 
@@ -810,6 +827,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes for discovery")
     ap.add_argument("--docs", type=int, default=None, help="PDFs for the throughput section")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--news-baseline", action="store_true",
+                    help="also run the core news engine (unspin.restore, fast) on the items")
     ap.add_argument("--no-arxiv-counts", action="store_true",
                     help="ablation: science statistics from WordNet terms only, no arXiv counts "
                     "(writes science-no-arxiv.json)")
@@ -922,6 +941,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "clean_eval": summarize_clean(res["clean"], ev_clean),
             "clean_dev": summarize_clean(res["clean"], dev_clean),
         }
+        if args.news_baseline:
+            t0 = time.perf_counter()
+            quality["news_engine"] = news_baseline(items, item_idx)
+            timings["news_baseline_s"] = round(time.perf_counter() - t0, 1)
+            nb = quality["news_engine"]
+            print(f"core news engine (unspin.restore, fast) on all {nb['items']} items: flagged "
+                  f"{nb['flagged_share']:.1%}, restored exactly {nb['exact_share']:.1%}")
         t0 = time.perf_counter()
         quality["list_on"] = listed_contrast(items, item_idx, abstracts, clean_idx)
         timings["list_on_s"] = round(time.perf_counter() - t0, 1)
