@@ -51,6 +51,9 @@ class DiscoveryParams:
     thesaurus: float = -1.0  # prior of a thesaurus-only swap
     thesaurus_vote: float = 0.25  # ... plus this per extra thesaurus vote
     attested: bool = True  # the hypothesis must be a known term or collocation, the spun words not
+    # penalty per decade of the spun word's count in the science statistics above 10: a word
+    # that science text uses all the time ("information", "strategy") is rarely spinner output
+    common_word: float = 0.0
     scale: float = 1.5  # confidence = 1 - exp(-(gain - threshold) * scale) squashed to (0.5, 1)
 
     @classmethod
@@ -191,10 +194,12 @@ class Discoverer:
             return got
         p = self.params
         best: dict[str, tuple[float, str]] = {}
+        common = p.common_word * max(0.0, math.log10(1 + self.lm.count(word)) - 1.0)
 
         def put(orig: str, prior: float, source: str) -> None:
             if _spelling_variant(word, orig):
                 return  # "color" / "colour": house style, not spinning
+            prior -= common
             if orig != word and (orig not in best or best[orig][0] < prior):
                 best[orig] = (prior, source)
 
