@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_setup import Page, chromium_context, expect
 from httpserver import Server, article_html
 from news_samples import ARTICLES
 from test_server import SPUN, STORM_URL, LiveServer, build_index
@@ -26,18 +27,6 @@ import unspin
 from unspin.server import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-REQUIRED = os.environ.get("UNSPIN_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # made up for these tests, with typical article-spinner swaps
 PARAGRAPH = (
@@ -59,20 +48,6 @@ SCREENSHOT_TEXT = (
     "managers about the ageing equipment several times last year."
 )
 
-if not Path(CHROMIUM).exists():
-    reason = (
-        f"Debian's chromium is not installed at {CHROMIUM} "
-        "('bash scripts/test.sh' installs it as root with apt-get install chromium)"
-    )
-    if REQUIRED:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-try:
-    from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:
-    if REQUIRED:
-        raise
-    pytest.skip("playwright for Python is not installed", allow_module_level=True)
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -103,19 +78,8 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh user-data-dir
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1100, "height": 900},
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(profile) as context:
+        yield context
 
 
 class Tab:

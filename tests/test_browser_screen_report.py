@@ -7,44 +7,14 @@ UNSPIN_REQUIRE_BROWSER=1 (set by ``bash scripts/test.sh``), which turns that int
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_setup import Page, chromium_context, expect
 
 from unspin.screen_report import FINGERPRINT_HEADER, write_html
 from unspin.screening_result import DISCOVERED, LISTED, Finding, ScreenReport
-
-CHROMIUM = os.environ.get("UNSPIN_CHROMIUM", "/usr/bin/chromium")
-REQUIRED = os.environ.get("UNSPIN_REQUIRE_BROWSER") == "1"
-CHROMIUM_ARGS = [  # as in tests/test_browser.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not Path(CHROMIUM).exists():
-    reason = (
-        f"Debian's chromium is not installed at {CHROMIUM} "
-        "('bash scripts/test.sh' installs it as root with apt-get install chromium)"
-    )
-    if REQUIRED:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-try:
-    from playwright.sync_api import Page, expect, sync_playwright
-except ImportError:
-    if REQUIRED:
-        raise
-    pytest.skip("playwright for Python is not installed", allow_module_level=True)
-
 
 # --------------------------------------------------------------------------- made-up papers
 
@@ -122,19 +92,8 @@ def report_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     profile = tmp_path_factory.mktemp("chromium-profile-report")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1100, "height": 900},
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
+    with chromium_context(profile) as context:
+        yield context
 
 
 class ReportTab:
