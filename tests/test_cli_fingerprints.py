@@ -9,9 +9,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_run import Out, assert_one_line_error, run_cli
 from httpserver import Server
 
 from unspin.cli import main
@@ -31,26 +31,8 @@ TEXT = (
 )
 
 
-class Out:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Out:
-    code = main(["fingerprints", *(str(a) for a in args)])
-    captured = capsys.readouterr()
-    return Out(code, captured.out, captured.err)
-
-
-def assert_one_line_error(out: Out, fragment: str) -> None:
-    assert out.code == 2
-    lines = out.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("unspin: error: "), out.err
-    assert fragment in lines[0]
-    assert "Traceback" not in out.err
+    return run_cli(capsys, "fingerprints", *args)
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_run import Out, run_cli
 from httpserver import Server, article_html
 from news_samples import ARTICLES, SPUN_HARBOUR, UNRELATED
 
@@ -22,18 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HARBOUR = ARTICLES["harbour"][1]
 
 
-class Out:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Out:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return Out(code, captured.out, captured.err)
+    return run_cli(capsys, *args)
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from cli_run import Out, assert_one_line_error, run_cli
 
-from unspin.cli import main
 from unspin.discover import Discoverer
 from unspin.fingerprints import FingerprintList
 from unspin.screen_report import FINGERPRINT_HEADER
@@ -31,26 +30,8 @@ GOOD = (
 CLEAN = "The samples were stored at four degrees and weighed every morning.\n"
 
 
-class Out:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
 def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> Out:
-    code = main(["screen", "--color", "never", *(str(a) for a in args)])
-    captured = capsys.readouterr()
-    return Out(code, captured.out, captured.err)
-
-
-def assert_one_line_error(out: Out, fragment: str) -> None:
-    assert out.code == 2
-    lines = out.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("unspin: error: "), out.err
-    assert fragment in lines[0]
-    assert "Traceback" not in out.err
+    return run_cli(capsys, "screen", "--color", "never", *args)
 
 
 @pytest.fixture(scope="module")
