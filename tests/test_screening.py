@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from test_pdf import _canvas_pdf, _column
 
 import unspin
 from unspin.fingerprints import FingerprintList, Whitelist
@@ -57,20 +58,8 @@ def variant(base: Screener, **options: object) -> Screener:
 
 
 def _pdf(path: Path, pages: Sequence[Sequence[str]]) -> Path:
-    canvas = pytest.importorskip("reportlab.pdfgen.canvas")
-    from reportlab.lib.pagesizes import A4
-
-    c = canvas.Canvas(str(path), pagesize=A4)
-    for lines in pages:
-        t = c.beginText()
-        t.setFont("Helvetica", 10)
-        for i, line in enumerate(lines):
-            t.setTextOrigin(72, 760 - 14 * i)
-            t.textOut(line)
-        c.drawText(t)
-        c.showPage()
-    c.save()
-    return path
+    """One line of text per sentence, page by page (the PDF tests' generator)."""
+    return _canvas_pdf(path, [_column(p) for p in pages])
 
 
 PDF_PAGES = [
