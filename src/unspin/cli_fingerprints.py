@@ -119,6 +119,17 @@ def add_fingerprints_command(sub: Any) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
+def whitelist_and_field(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The bundled whitelist plus ``--whitelist FILE``, and ``--field`` normalised."""
+    from unspin.fingerprints import Whitelist
+
+    whitelist = Whitelist.bundled()
+    if args.whitelist is not None:
+        whitelist = whitelist.merged(Whitelist.load(args.whitelist))
+    field = args.field.strip().lower() if args.field else None
+    return whitelist, field
+
+
 def _warn(warnings: Any) -> None:
     items = [str(w) for w in warnings]
     for line in items[:_MAX_WARNINGS]:
@@ -220,16 +231,13 @@ def _cmd_match(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from unspin.cli import _console, _emit, _styled
-    from unspin.fingerprints import FingerprintList, Whitelist
+    from unspin.fingerprints import FingerprintList
     from unspin.textio import read_text
 
     text = read_text(args.file, max_bytes=args.max_bytes)
     fl = FingerprintList.default()
     _warn(fl.warnings)
-    whitelist = Whitelist.bundled()
-    if args.whitelist is not None:
-        whitelist = whitelist.merged(Whitelist.load(args.whitelist))
-    field = args.field.strip().lower() if args.field else None
+    whitelist, field = whitelist_and_field(args)
     if field and field not in whitelist.fields():
         print(
             f"unspin: note: no whitelisted phrases for the field {field!r} "

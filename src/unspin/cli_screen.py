@@ -63,18 +63,15 @@ def add_screen_command(sub: Any) -> None:
 
 
 def _screener(args: argparse.Namespace):  # noqa: ANN202
-    from unspin.fingerprints import FingerprintList, Whitelist
+    from unspin.cli_fingerprints import _warn, whitelist_and_field
+    from unspin.fingerprints import FingerprintList
     from unspin.screening import Screener, ScreenOptions
 
     fl = FingerprintList.default()
     for path in args.fingerprints:
         fl = fl.merged(FingerprintList.load(path))
-    for w in fl.warnings[:5]:
-        print(f"unspin: warning: {w}", file=sys.stderr)
-    whitelist = Whitelist.bundled()
-    if args.whitelist:
-        whitelist = whitelist.merged(Whitelist.load(args.whitelist))
-    field = args.field.strip().lower() if args.field else None
+    _warn(fl.warnings)
+    whitelist, field = whitelist_and_field(args)
     opts = ScreenOptions(field=field, discover=args.discover,
                          min_confidence=args.min_confidence, max_pages=args.max_pages,
                          accurate=args.accurate)
