@@ -22,9 +22,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from lemminflect import getAllInflections, getAllLemmas
+from lemminflect import getAllInflections
 
 from unspin import thesauri
+from unspin.discover import analyses
 from unspin.lm import NGramLM
 from unspin.scicounts import count_ngrams, save_counts
 
@@ -51,20 +52,6 @@ def symmetric_thesaurus() -> dict[str, dict[str, int]]:
                 for s in syns:
                     add(head, s.lower())
     return votes
-
-
-def analyses(word: str) -> list[tuple[str, str | None]]:
-    out = []
-    for _pos, lemmas in getAllLemmas(word).items():
-        for lemma in lemmas:
-            for tag, forms in getAllInflections(lemma).items():
-                # lemminflect lists mass nouns as their own plural ("woodland"): a plural
-                # reading needs a plural ending
-                if tag == "NNS" and not word.endswith(("s", "i", "a", "en")):
-                    continue
-                if word in forms:
-                    out.append((lemma, tag))
-    return out or [(word, None)]
 
 
 def build_synonyms(lm: NGramLM) -> dict[str, list[tuple[str, int]]]:

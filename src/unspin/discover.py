@@ -118,7 +118,10 @@ def _thesaurus_raw() -> dict[str, str]:
 
 
 @cache
-def _analyses(word: str) -> tuple[tuple[str, str | None], ...]:
+def analyses(word: str) -> tuple[tuple[str, str | None], ...]:
+    """(lemma, Penn tag) readings of a word form; (word, None) when lemminflect has none.
+    Shared with scripts/build_science.py, so the bundled synonyms and the run-time swaps
+    inflect alike."""
     out = []
     for _pos, lemmas in getAllLemmas(word).items():
         for lemma in lemmas:
@@ -153,7 +156,7 @@ def listed_word_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Counter[str
             if a == b or a in STOPWORDS or b in STOPWORDS:
                 continue
             out[a][b] += 1
-            la, lb = _analyses(a)[0][0], _analyses(b)[0][0]
+            la, lb = analyses(a)[0][0], analyses(b)[0][0]
             out["\x00" + la][lb] += 1
     return dict(out)
 
@@ -205,7 +208,7 @@ class Discoverer:
 
         for orig, n in self._listed.get(word, {}).items():
             put(orig, p.listed_pair + p.listed_count * math.log10(1 + n), "listed")
-        for lemma, tag in _analyses(word):
+        for lemma, tag in analyses(word):
             for orig_lemma, n in self._listed.get("\x00" + lemma, {}).items():
                 put(_inflect(orig_lemma, tag), p.listed_pair + p.listed_count * math.log10(1 + n),
                     "listed")
