@@ -74,6 +74,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from unspin.result import UnspinInputError
+from unspin.textio import read_bytes
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -567,25 +568,12 @@ def _load(
             )
     else:
         label = os.fspath(source)
-        try:
-            with open(label, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                if size > max_bytes:
-                    raise UnspinInputError(
-                        f"{label} is too large: {size} bytes (the limit is {max_bytes} bytes); "
-                        "pass a larger max_bytes to read it anyway"
-                    )
-                data = fh.read(max_bytes + 1)
-        except FileNotFoundError:
-            raise UnspinInputError(f"{label}: no such file") from None
-        except IsADirectoryError:
-            raise UnspinInputError(f"{label} is a directory, not a PDF file") from None
-        except PermissionError:
-            raise UnspinInputError(f"{label}: permission denied") from None
-        except OSError as exc:
-            raise UnspinInputError(f"cannot read {label}: {exc.strerror or exc}") from None
-        if len(data) > max_bytes:
-            raise UnspinInputError(f"{label} is too large (the limit is {max_bytes} bytes)")
+        if label == "-":  # read_bytes would take standard input
+            label = os.path.join(".", label)
+        data = read_bytes(
+            label, max_bytes=max_bytes, what="PDF file",
+            too_large_hint="pass a larger max_bytes to read it anyway",
+        )
     if not data.strip():
         raise UnspinInputError(f"{label} is empty")
     if b"%PDF-" not in data[:1024]:

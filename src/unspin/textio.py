@@ -41,10 +41,13 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def _too_large(label: str, max_bytes: int) -> UnspinInputError:
+_TOO_LARGE_HINT = "split it into smaller pieces or raise the limit with --max-bytes"
+
+
+def _too_large(label: str, max_bytes: int, hint: str = _TOO_LARGE_HINT) -> UnspinInputError:
     return UnspinInputError(
         f"{label} is too large: more than {_size(max_bytes)} (the limit is {max_bytes} bytes); "
-        "split it into smaller pieces or raise the limit with --max-bytes"
+        + hint
     )
 
 
@@ -53,10 +56,13 @@ def read_bytes(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
+    what: str = "text file",
+    too_large_hint: str = _TOO_LARGE_HINT,
 ) -> bytes:
     """Read at most ``max_bytes`` from a path, or from stdin when ``source`` is ``"-"``.
 
-    Never reads more than ``max_bytes + 1`` bytes, so a huge input fails fast.
+    Never reads more than ``max_bytes + 1`` bytes, so a huge input fails fast. ``what`` and
+    ``too_large_hint`` word the errors for other kinds of file (a PDF).
     """
     if max_bytes < 1:
         raise ValueError("max_bytes must be positive")
@@ -64,31 +70,31 @@ def read_bytes(
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise _too_large("standard input", max_bytes)
+            raise _too_large("standard input", max_bytes, too_large_hint)
         return data
 
     path = os.fspath(source)
     try:
         if os.path.isdir(path):
-            raise UnspinInputError(f"{path} is a directory, not a text file")
+            raise UnspinInputError(f"{path} is a directory, not a {what}")
         with open(path, "rb") as fh:
             try:
                 size = os.fstat(fh.fileno()).st_size
             except OSError:
                 size = 0
             if size > max_bytes:
-                raise _too_large(f"{path} ({_size(size)})", max_bytes)
+                raise _too_large(f"{path} ({_size(size)})", max_bytes, too_large_hint)
             data = fh.read(max_bytes + 1)
     except FileNotFoundError:
         raise UnspinInputError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise UnspinInputError(f"{path} is a directory, not a text file") from None
+        raise UnspinInputError(f"{path} is a directory, not a {what}") from None
     except PermissionError:
         raise UnspinInputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise UnspinInputError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > max_bytes:
-        raise _too_large(path, max_bytes)
+        raise _too_large(path, max_bytes, too_large_hint)
     return data
 
 
