@@ -32,7 +32,7 @@ from lemminflect import getAllInflections, getAllLemmas
 from unspin.fingerprint import STOPWORDS
 from unspin.lm import NGramLM
 from unspin.scicounts import SciCounts, count_ngrams, load_counts, words_of
-from unspin.tokenize import Token, tokenize
+from unspin.tokenize import Token, sentence_spans, tokenize
 
 MAX_SPAN = 4
 BEAM = 6
@@ -256,11 +256,7 @@ class Discoverer:
         hypotheses per span; a neural LM scores each in its sentence, in one batch per
         document, and decides."""
         np_ = self.neural_params
-        sent_start: dict[int, int] = {}
-        sent_end: dict[int, int] = {}
-        for t in tokens:
-            sent_start.setdefault(t.sent, t.start)
-            sent_end[t.sent] = t.end
+        sentences = sentence_spans(tokens)
         runs = list(_runs(tokens))
         per_run: list[list[_Hyp]] = []
         texts: list[str] = []
@@ -280,7 +276,7 @@ class Discoverer:
             for h in hyps:
                 a, b = run[h.i].start, run[h.j - 1].end
                 # the whole sentence when it is short, so that its original is scored once
-                lo, hi = sent_start[run[0].sent], sent_end[run[0].sent]
+                lo, hi = sentences[run[0].sent]
                 if hi - lo > np_.left_chars + np_.right_chars:
                     lo, hi = max(lo, a - np_.left_chars), min(hi, b + np_.right_chars)
                 expected = " ".join(h.hyp)

@@ -19,7 +19,7 @@ from unspin.fingerprints import FingerprintList, Whitelist
 from unspin.result import UnspinInputError
 from unspin.screening_result import DISCOVERED, LISTED, Finding, ScreenReport
 from unspin.textio import read_text
-from unspin.tokenize import tokenize
+from unspin.tokenize import sentence_spans, tokenize
 
 PDF_SUFFIXES = (".pdf",)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".tex")
@@ -81,7 +81,7 @@ class Screener:
         opts = self.options
         tokens = tokenize(text)
         words = sum(1 for t in tokens if t.is_word)
-        sentences = _sentence_bounds(text, tokens)
+        sentences = sorted(sentence_spans(tokens).values())
 
         def page_of(offset: int) -> int | None:
             return page_at(offset) if page_at is not None else None
@@ -154,14 +154,6 @@ def paper_files(paths: list[str]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def _sentence_bounds(text: str, tokens) -> list[tuple[int, int]]:  # noqa: ANN001
-    bounds: dict[int, list[int]] = {}
-    for t in tokens:
-        b = bounds.setdefault(t.sent, [t.start, t.end])
-        b[1] = t.end
-    return sorted((s, e) for s, e in bounds.values())
 
 
 def _sentence(text: str, bounds: list[tuple[int, int]], start: int, end: int) -> str:

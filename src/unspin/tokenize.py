@@ -107,3 +107,12 @@ def _is_abbreviation(tokens: list[Token]) -> bool:
 
 def word_count(text: str) -> int:
     return sum(1 for t in tokenize(text) if t.is_word)
+
+
+def sentence_spans(tokens: list[Token]) -> dict[int, tuple[int, int]]:
+    """Sentence id -> (offset of its first token, end of its last token)."""
+    spans: dict[int, tuple[int, int]] = {}
+    for t in tokens:
+        first = spans.get(t.sent)
+        spans[t.sent] = (first[0] if first else t.start, t.end)
+    return spans
