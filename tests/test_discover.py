@@ -245,3 +245,29 @@ def test_bundled_restores_a_second_spinning_of_the_same_term(bundled: Discoverer
 )
 def test_bundled_leaves_clean_technical_sentences_alone(bundled: Discoverer, text: str) -> None:
     assert bundled.discover(text) == []
+
+
+class _PrefersPhrase:
+    """A sentence scorer that likes texts holding ``phrase`` (accurate mode's interface)."""
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+        self.calls = 0
+
+    def score(self, texts: list[str]) -> list[float]:
+        self.calls += 1
+        return [-1.0 if self.phrase in t else -20.0 for t in texts]
+
+
+def test_accurate_mode_lets_the_sentence_scorer_decide() -> None:
+    pairs = [("irregular woodland", "random forest")]
+    counts = count_ngrams(["We fit a random forest to the data."] * 5)
+    text = "We fit an irregular woodland to the data. The weather was fine."
+    likes = _PrefersPhrase("random forest")
+    d = Discoverer(pairs, counts=counts, neural=likes)
+    [found] = d.discover(text)
+    assert (found.found, found.expected) == ("irregular woodland", "random forest")
+    assert found.evidence["neural_gain"] == 19.0
+    assert likes.calls == 1  # one batch per document
+    dislikes = _PrefersPhrase("irregular woodland")
+    assert Discoverer(pairs, counts=counts, neural=dislikes).discover(text) == []
