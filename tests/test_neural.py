@@ -165,6 +165,8 @@ class CharTokenizer:
     eos_token_id = 2
 
     def __call__(self, text, add_special_tokens=False):
+        if isinstance(text, list):  # a batch, as Hugging Face tokenizers take it
+            return {"input_ids": [self(t)["input_ids"] for t in text]}
         return {"input_ids": [3 + (ord(c) % 60) for c in text]}
 
 
@@ -201,6 +203,49 @@ def test_tiny_model_matches_a_manual_sum(tiny_lm: neural.NeuralLM) -> None:
     manual = sum(float(logp[k, ids[k + 1]]) for k in range(len(ids) - 1))
     assert tiny_lm.score([text])[0] == pytest.approx(manual, abs=1e-3)
     assert all(math.isfinite(x) and x < 0 for x in tiny_lm.score(["ab", "cd"]))
+
+
+def test_tiny_model_gains_equal_score_differences(tiny_lm: neural.NeuralLM, monkeypatch) -> None:
+    # small rows, so that pairs are packed several to a row and rows several to a batch
+    monkeypatch.setattr(neural, "ROW_TOKENS", 24)
+    pairs = [
+        ("the cat sat on the mat", "the cat lay on the mat"),  # shared left context
+        ("abc", "xyz"),  # nothing shared but the start token
+        ("same text", "same text"),
+        ("a prefix", "a prefix and more"),  # one text starts the other
+        ("a prefix and more", "a prefix"),
+        ("q" * 90, "q" * 89 + "r"),  # longer than MAX_TOKENS: both cut on the left
+        ("they took half in the talks", "they took part in the talks"),
+    ]
+    expected = []
+    for a, b in pairs:
+        sa, sb = tiny_lm.score([a, b])
+        expected.append(sb - sa)
+    got = tiny_lm.gains(pairs)
+    assert got == pytest.approx(expected, abs=1e-3)
+    assert got[2] == 0.0
+    assert tiny_lm.gains([]) == []
+    # the same pair gives the same gain whichever pairs share its row
+    assert tiny_lm.gains(pairs[-1:]) == pytest.approx(got[-1:], abs=1e-3)
+
+
+def test_engine_uses_gains_when_the_scorer_has_them(fast_engine: Engine, tiny_lm) -> None:
+    calls: list[int] = []
+
+    class Counting:
+        name = "counting"
+
+        def score(self, texts):
+            raise AssertionError("whole-window scoring is the fallback for plain scorers")
+
+        def gains(self, pairs):
+            calls.append(len(pairs))
+            return tiny_lm.gains(pairs)
+
+    eng = _engine(fast_engine, Counting(), band_low=0.0, band_high=1.0, w_neural=0.1,
+                  min_confidence=0.0, max_delta=1000.0)
+    rep = eng.check(SPUN)
+    assert len(calls) == 1 and calls[0] == len(rep.edits) > 0
 
 
 def test_tiny_model_in_the_engine(fast_engine: Engine, tiny_lm: neural.NeuralLM) -> None:
@@ -242,6 +287,13 @@ class TestRealSmolLM2:
     def test_ranks_a_known_pair(self, real: neural.NeuralLM, good: str, bad: str) -> None:
         s_good, s_bad = real.score([good, bad])
         assert s_good > s_bad
+
+    def test_gains_rank_a_known_pair(self, real: neural.NeuralLM) -> None:
+        g = real.gains([
+            ("The minister took half in the talks.", "The minister took part in the talks."),
+            ("The chair ordered a review.", "The choose ordered a review."),
+        ])
+        assert g[0] > 0 > g[1]
 
     def test_accurate_engine_end_to_end(self, fast_engine: Engine, real) -> None:
         eng = _engine(fast_engine, real, **{

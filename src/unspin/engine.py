@@ -588,20 +588,20 @@ class Engine:
         windows of a text go to the model in one batched call."""
         np_ = self.neural_params
         index = {id(t): k for k, t in enumerate(tokens)}
-        texts: list[str] = []
+        pairs = []
         for k in which:
             first, last, d = decisions[k]
-            without, with_ = neural_windows(
+            pairs.append(neural_windows(
                 text, tokens, index[id(first)], index[id(last)], d.cand.text,
                 np_.left_words, np_.right_words,
-            )
-            texts += [without, with_]
-        scores = self.neural.score(texts) if texts else []
-        out = []
-        for n in range(len(which)):
-            delta = scores[2 * n + 1] - scores[2 * n]
-            out.append(max(min(delta, np_.max_delta), -np_.max_delta))
-        return out
+            ))
+        gains = getattr(self.neural, "gains", None)
+        if gains is not None:  # shares each pair's left context (unspin.neural.NeuralLM)
+            deltas = gains(pairs) if pairs else []
+        else:
+            scores = self.neural.score([t for pair in pairs for t in pair]) if pairs else []
+            deltas = [scores[2 * n + 1] - scores[2 * n] for n in range(len(pairs))]
+        return [max(min(x, np_.max_delta), -np_.max_delta) for x in deltas]
 
     def rescore(
         self,

