@@ -578,6 +578,13 @@ def run_sets(
         a_res.pop("doc_scores")
         results.setdefault("clean", {})["arxiv"] = a_res
 
+    # -- batch throughput: the same documents through Engine.restore_many (accurate mode
+    # sends several documents' uncertain edits to the neural LM in one call)
+    batch = None
+    if split is not None:
+        docs = [d.text for d in seen + unseen] if table is not None else []
+        docs += [a.text for a in eval_arts]
+        batch = batch_throughput(engine, docs)
     # -- speed and memory
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["speed"] = {
@@ -586,6 +593,7 @@ def run_sets(
         "seconds": _r(timer.seconds),
         "words_per_s": _r(timer.words / timer.seconds, 1) if timer.seconds else None,
         "words_per_cpu_s": _r(timer.words / timer.cpu_seconds, 1) if timer.cpu_seconds else None,
+        "batch": batch,
         "failures": dict(timer.failures),
         "peak_rss_mb": _r(rss_mb, 1),
         "peak_rss_grew_mb": _r(rss_mb - rss0, 1),
@@ -594,6 +602,19 @@ def run_sets(
     if timer.failures:
         notes.append(f"engine raised on some documents: {dict(timer.failures)}")
     return results
+
+
+def batch_throughput(engine: Any, texts: Sequence[str]) -> dict[str, Any]:
+    """Words/s of ``Engine.restore_many`` over ``texts`` in batches of
+    ``unspin.NEURAL_DOCS_PER_BATCH`` documents (what ``unspin.restore_many`` does)."""
+    from unspin import NEURAL_DOCS_PER_BATCH as per
+    words = sum(count_words(t) for t in texts)
+    t0 = time.perf_counter()
+    for s in range(0, len(texts), per):
+        engine.restore_many(texts[s : s + per])
+    seconds = time.perf_counter() - t0
+    return {"docs": len(texts), "words": words, "docs_per_batch": per, "seconds": _r(seconds),
+            "words_per_s": _r(words / seconds, 1) if seconds else None}
 
 
 def _modes(spec: str | None, notes: list[str]) -> list[str]:
@@ -677,7 +698,9 @@ def render_modes(by_mode: dict[str, Any]) -> None:
         add(f"clean {name}: wrong edits / 1000 words",
             lambda r, c=name: _fmt(r["clean"][c]["wrong_per_1000_words"]))
     add("doc-score AUC", lambda r: _fmt(r["clean"]["auc"]))
-    add("words/s", lambda r: _fmt(r["speed"]["words_per_s"]))
+    add("words/s, one document at a time", lambda r: _fmt(r["speed"]["words_per_s"]))
+    add("words/s, batches of documents (restore_many)",
+        lambda r: _fmt(r["speed"]["batch"]["words_per_s"]))
     add("peak RSS (MB)", lambda r: _fmt(r["speed"]["peak_rss_mb"]))
     add("cold start (s)", lambda r: _fmt(r["speed"]["cold_start"]["best"]["total_s"]))
     width = max(len(r[0]) for r in rows)

@@ -132,6 +132,10 @@ def main() -> int:
     ap.add_argument("--rows", type=Path, default=ROOT / "build" / "neural_rows.npz",
                     help="cache of the scored dev rows (reused when present)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--left", type=int, default=NeuralParams.left_words,
+                    help="words of left context in each window")
+    ap.add_argument("--right", type=int, default=NeuralParams.right_words,
+                    help="words of right context in each window")
     args = ap.parse_args()
 
     from benchmarks.data import (
@@ -161,7 +165,7 @@ def main() -> int:
         from unspin.neural import load_neural_lm
 
         engine.neural = load_neural_lm(args.lm)
-        engine.neural_params = NeuralParams()
+        engine.neural_params = NeuralParams(left_words=args.left, right_words=args.right)
         dev, n = split[0], args.articles
         spun = []
         for k, rate in enumerate((0.10, 0.20, 0.35)):
@@ -224,7 +228,7 @@ def main() -> int:
     _g, lo, hi, coef, bias, (thr, ev) = best
     params = NeuralParams(
         band_low=lo, band_high=hi, w_conf=float(coef[0]), w_neural=float(coef[1]),
-        bias=float(bias), min_confidence=thr,
+        bias=float(bias), min_confidence=thr, left_words=args.left, right_words=args.right,
     )
     out = params.to_dict()
     out["fitted_on"] = {

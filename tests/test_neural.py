@@ -106,6 +106,35 @@ def test_neural_gain_moves_confidence(fast_engine: Engine) -> None:
     assert dislike.check(SPUN).edits == []
 
 
+def test_combined_confidence_follows_the_fitted_formula(fast_engine: Engine) -> None:
+    eng = _engine(fast_engine, FixedGain(3.0), band_low=0.0, band_high=1.0, w_conf=2.0,
+                  bias=0.5, w_neural=0.2, min_confidence=0.0, max_delta=100.0)
+    raw = {(e.start, e.original): e.confidence
+           for e in fast_engine.check(SPUN, min_confidence=0.0).edits}
+    got = eng.check(SPUN, min_confidence=0.0).edits
+    assert got
+    for e in got:
+        expected = 1 / (1 + math.exp(-(0.5 + 2.0 * _logit(raw[(e.start, e.original)]) + 0.2 * 3.0)))
+        assert e.confidence == pytest.approx(expected, abs=1e-3)
+
+
+def test_check_many_is_check_one_by_one_with_one_model_call(fast_engine: Engine) -> None:
+    texts = [SPUN, "Nothing here was spun at all.", SPUN.replace("minister", "premier")]
+    one = FixedGain(4.0)
+    many = FixedGain(4.0)
+    kw = {"band_low": 0.0, "band_high": 1.0, "w_neural": 0.3, "max_delta": 100.0}
+    alone = [_engine(fast_engine, one, **kw).check(t) for t in texts]
+    together = _engine(fast_engine, many, **kw).check_many(texts)
+    assert [r.edits for r in together] == [r.edits for r in alone]
+    assert [r.score for r in together] == [r.score for r in alone]
+    assert len(many.calls) == 1
+    assert len(many.calls[0]) == sum(len(c) for c in one.calls) > 0
+    restored = _engine(fast_engine, many, **kw).restore_many(texts)
+    assert [r.restored for r in restored] == [
+        _engine(fast_engine, one, **kw).restore(t).restored for t in texts
+    ]
+
+
 def test_only_decisions_that_could_flip_are_rescored(fast_engine: Engine) -> None:
     scorer = FixedGain(5.0)
     eng = _engine(fast_engine, scorer, band_low=0.0, band_high=1.0, w_neural=0.1,

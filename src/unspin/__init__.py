@@ -306,6 +306,9 @@ def restore_many(
     return _many("restore", list(texts), min_confidence, workers)
 
 
+NEURAL_DOCS_PER_BATCH = 16  # accurate mode: documents whose uncertain edits share a model call
+
+
 def _many(method: str, texts: list[str], min_confidence: float | None, workers: int) -> list:
     engine = get_engine()
     # accurate mode runs in this process: its torch threads already use every core, and a
@@ -316,6 +319,12 @@ def _many(method: str, texts: list[str], min_confidence: float | None, workers: 
         or "fork" not in mp.get_all_start_methods()
         or engine.neural is not None
     ):
+        if engine.neural is not None:  # the neural LM sees several documents' edits at once
+            run_many = getattr(engine, f"{method}_many")
+            out: list = []
+            for s in range(0, len(texts), NEURAL_DOCS_PER_BATCH):
+                out += run_many(texts[s : s + NEURAL_DOCS_PER_BATCH], min_confidence)
+            return out
         run = getattr(engine, method)
         return [run(t, min_confidence=min_confidence) for t in texts]
     with ProcessPoolExecutor(min(workers, len(texts)), mp_context=mp.get_context("fork")) as ex:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from operator import itemgetter, mul
@@ -287,24 +287,49 @@ class Engine:
     ) -> CheckReport:
         """Flag suspected spun spans. ``progress(words_done, words_total)`` is called as long
         texts are worked through (once per block of BLOCK_WORDS words)."""
-        edits, words, judgeable, message = self._analyse(text, min_confidence, progress)
-        score = self._doc_score(edits, words) if judgeable else 0.0
-        return CheckReport(
-            text=text,
-            score=score,
-            verdict=self._verdict(score, judgeable, message),
-            edits=edits,
-            words=words,
-            judgeable=judgeable,
-            message=message,
-        )
+        return self.check_many([text], min_confidence, progress)[0]
+
+    def check_many(
+        self,
+        texts: Sequence[str],
+        min_confidence: float | None = None,
+        progress: Progress | None = None,
+    ) -> list[CheckReport]:
+        """:meth:`check` for several texts. In accurate mode their uncertain edits go to the
+        neural LM together, in one batched call (fuller batches run faster per word)."""
+        out = []
+        for text, (edits, words, judgeable, message) in zip(
+            texts, self._analyse_many(texts, min_confidence, progress), strict=True
+        ):
+            score = self._doc_score(edits, words) if judgeable else 0.0
+            out.append(CheckReport(
+                text=text,
+                score=score,
+                verdict=self._verdict(score, judgeable, message),
+                edits=edits,
+                words=words,
+                judgeable=judgeable,
+                message=message,
+            ))
+        return out
 
     def restore(
         self, text: str, min_confidence: float | None = None, progress: Progress | None = None
     ) -> Restoration:
-        report = self.check(text, min_confidence, progress)
-        shared = {f.name: getattr(report, f.name) for f in fields(CheckReport)}
-        return Restoration(**shared, restored=apply_edits(text, report.edits))
+        return self.restore_many([text], min_confidence, progress)[0]
+
+    def restore_many(
+        self,
+        texts: Sequence[str],
+        min_confidence: float | None = None,
+        progress: Progress | None = None,
+    ) -> list[Restoration]:
+        """:meth:`restore` for several texts (see :meth:`check_many`)."""
+        out = []
+        for report in self.check_many(texts, min_confidence, progress):
+            shared = {f.name: getattr(report, f.name) for f in fields(CheckReport)}
+            out.append(Restoration(**shared, restored=apply_edits(report.text, report.edits)))
+        return out
 
     # ------------------------------------------------------------ analysis steps
     def decisions(
@@ -520,17 +545,48 @@ class Engine:
         feats = confidence_features(d)
         return _sigmoid(p.conf_bias + sum(p.conf_weights.get(k, 0.0) * v for k, v in feats.items()))
 
-    def _analyse(
-        self, text: str, min_confidence: float | None, progress: Progress | None = None
+    def _analyse_many(
+        self, texts: Sequence[str], min_confidence: float | None, progress: Progress | None = None
+    ) -> list[tuple[list[Edit], int, bool, str]]:
+        decided = []
+        pairs: list[tuple[str, str]] = []
+        for text in texts:
+            decisions, n_words, judgeable, message, tokens = self._decide(text, progress)
+            raw = [self.confidence(d) for _f, _l, d in decisions]
+            confs, which = raw, []
+            if self.neural is not None and decisions:
+                threshold = (
+                    self.neural_params.min_confidence if min_confidence is None else min_confidence
+                )
+                confs, which = self._rescore_plan(raw, threshold)
+                pairs += self._neural_pairs(text, tokens, decisions, which)
+            decided.append((text, decisions, n_words, judgeable, message, raw, confs, which))
+        gains = iter(self._neural_gains(pairs))
+        out = []
+        for text, decisions, n_words, judgeable, message, raw, confs, which in decided:
+            deltas: list[float | None] = [None] * len(decisions)
+            for k in which:
+                deltas[k] = delta = next(gains)
+                confs[k] = self._neural_confidence(raw[k], delta)
+            out.append(self._edits(text, decisions, n_words, judgeable, message, confs, deltas,
+                                   min_confidence))
+        return out
+
+    def _edits(
+        self,
+        text: str,
+        decisions: list[tuple[Token, Token, Decision]],
+        n_words: int,
+        judgeable: bool,
+        message: str,
+        confs: list[float],
+        deltas: list[float | None],
+        min_confidence: float | None,
     ) -> tuple[list[Edit], int, bool, str]:
-        decisions, n_words, judgeable, message, tokens = self._decide(text, progress)
-        confs = [self.confidence(d) for _f, _l, d in decisions]
-        deltas: list[float | None] = [None] * len(decisions)
-        default = self.params.min_confidence
-        if self.neural is not None and decisions:
-            default = self.neural_params.min_confidence
-            threshold = default if min_confidence is None else min_confidence
-            confs, deltas = self.rescore(text, tokens, decisions, confs, threshold)
+        default = (
+            self.neural_params.min_confidence if self.neural is not None and decisions
+            else self.params.min_confidence
+        )
         threshold = default if min_confidence is None else min_confidence
         edits: list[Edit] = []
         for (first, last, d), conf, delta in zip(decisions, confs, deltas, strict=True):
@@ -577,15 +633,14 @@ class Engine:
             )
         return edits, n_words, judgeable, message
 
-    def neural_deltas(
+    def _neural_pairs(
         self,
         text: str,
         tokens: list[Token],
         decisions: list[tuple[Token, Token, Decision]],
         which: list[int],
-    ) -> list[float]:
-        """Neural log-prob gain (nats) of each chosen edit against the spun window; all the
-        windows of a text go to the model in one batched call."""
+    ) -> list[tuple[str, str]]:
+        """(window without the edit, window with it) for each of the decisions ``which``."""
         np_ = self.neural_params
         index = {id(t): k for k, t in enumerate(tokens)}
         pairs = []
@@ -595,13 +650,53 @@ class Engine:
                 text, tokens, index[id(first)], index[id(last)], d.cand.text,
                 np_.left_words, np_.right_words,
             ))
+        return pairs
+
+    def _neural_gains(self, pairs: list[tuple[str, str]]) -> list[float]:
+        """Neural log-prob gain (nats) of each window pair, clipped to ``max_delta``; one
+        batched call for all of them."""
+        if not pairs:
+            return []
+        np_ = self.neural_params
         gains = getattr(self.neural, "gains", None)
         if gains is not None:  # shares each pair's left context (unspin.neural.NeuralLM)
-            deltas = gains(pairs) if pairs else []
+            deltas = gains(pairs)
         else:
-            scores = self.neural.score([t for pair in pairs for t in pair]) if pairs else []
+            scores = self.neural.score([t for pair in pairs for t in pair])
             deltas = [scores[2 * n + 1] - scores[2 * n] for n in range(len(pairs))]
         return [max(min(x, np_.max_delta), -np_.max_delta) for x in deltas]
+
+    def neural_deltas(
+        self,
+        text: str,
+        tokens: list[Token],
+        decisions: list[tuple[Token, Token, Decision]],
+        which: list[int],
+    ) -> list[float]:
+        """Neural log-prob gain (nats) of each chosen edit against the spun window."""
+        return self._neural_gains(self._neural_pairs(text, tokens, decisions, which))
+
+    def _rescore_plan(self, confs: list[float], threshold: float) -> tuple[list[float], list[int]]:
+        """Accurate mode, step 1: the confidence of each edit in the band with a neutral neural
+        gain, and which of them the model must see: those whose side of ``threshold`` the
+        largest neural gain or loss could change (see :class:`NeuralParams`)."""
+        np_ = self.neural_params
+        thr = _logit(threshold)
+        reach = abs(np_.w_neural) * np_.max_delta
+        out = list(confs)
+        which = []
+        for k, c in enumerate(confs):
+            if np_.band_low <= c <= np_.band_high:
+                base = np_.bias + np_.w_conf * _logit(c)
+                out[k] = _sigmoid(base)
+                if abs(thr - base) <= reach and reach > 0:
+                    which.append(k)
+        return out, which
+
+    def _neural_confidence(self, conf: float, delta: float) -> float:
+        """Accurate mode, step 2: an n-gram confidence combined with the neural gain."""
+        np_ = self.neural_params
+        return _sigmoid(np_.bias + np_.w_conf * _logit(conf) + np_.w_neural * delta)
 
     def rescore(
         self,
@@ -611,27 +706,17 @@ class Engine:
         confs: list[float],
         threshold: float | None = None,
     ) -> tuple[list[float], list[float | None]]:
-        """Accurate mode: combine the n-gram confidence of each uncertain edit with the
-        neural LM's verdict (see :class:`NeuralParams`). The model is only asked about edits
-        whose side of ``threshold`` the largest neural gain or loss could change; the others
-        in the band get the combined confidence with a neutral neural gain (same decision)."""
+        """Accurate mode for one text: combine the n-gram confidence of each uncertain edit
+        with the neural LM's verdict. Edits in the band that the model need not see get the
+        combined confidence with a neutral neural gain (same decision)."""
         np_ = self.neural_params
-        thr = _logit(np_.min_confidence if threshold is None else threshold)
-        reach = abs(np_.w_neural) * np_.max_delta
+        out, which = self._rescore_plan(
+            confs, np_.min_confidence if threshold is None else threshold
+        )
         deltas: list[float | None] = [None] * len(confs)
-        out = list(confs)
-        which = []
-        for k, c in enumerate(confs):
-            if np_.band_low <= c <= np_.band_high:
-                base = np_.bias + np_.w_conf * _logit(c)
-                out[k] = _sigmoid(base)
-                if abs(thr - base) <= reach and reach > 0:
-                    which.append(k)
-        if not which:
-            return out, deltas
         for k, delta in zip(which, self.neural_deltas(text, tokens, decisions, which), strict=True):
             deltas[k] = delta
-            out[k] = _sigmoid(np_.bias + np_.w_conf * _logit(confs[k]) + np_.w_neural * delta)
+            out[k] = self._neural_confidence(confs[k], delta)
         return out, deltas
 
     def _gain(self, c: Candidate, stage: int = 0) -> float:

