@@ -44,6 +44,7 @@ from unspin.engine import Engine, NeuralParams, _logit  # noqa: E402
 from unspin.fitting import fit_logistic  # noqa: E402
 
 OUT = ROOT / "src" / "unspin" / "data" / "neural_params.json"
+LN10 = 2.302585092994046
 WIDE = (0.02, 0.995)  # decisions rescored while collecting
 BANDS = [(0.02, 0.995), (0.05, 0.98), (0.1, 0.95), (0.2, 0.9), (0.3, 0.85)]
 
@@ -103,7 +104,8 @@ def collect(engine: Engine, docs: list, is_clean: bool) -> tuple[list[list[float
         for k, (first, last, d) in enumerate(decisions):
             gold = None if is_clean else gold_restoration(doc, first.start, last.end)
             ok = gold is not None and gold == norm(d.cand.text)
-            rows.append([confs[k], deltas.get(k, np.nan), float(ok), float(is_clean)])
+            rows.append([confs[k], deltas.get(k, np.nan), float(ok), float(is_clean),
+                         d.lm_gain * LN10])
     del np_
     return rows, words
 
@@ -136,6 +138,8 @@ def main() -> int:
                     help="words of left context in each window")
     ap.add_argument("--right", type=int, default=NeuralParams.right_words,
                     help="words of right context in each window")
+    ap.add_argument("--ngram-feature", action="store_true",
+                    help="also weigh the n-gram LM gain (nats) of each edit")
     args = ap.parse_args()
 
     from benchmarks.data import (
@@ -191,6 +195,10 @@ def main() -> int:
         print(f"scored {len(rows)} decisions in {time.perf_counter() - t0:.0f} s")
 
     conf, delta, ok, clean = rows[:, 0], rows[:, 1], rows[:, 2] > 0, rows[:, 3] > 0
+    if args.ngram_feature and rows.shape[1] < 5:
+        print(f"{args.rows} has no n-gram gains; delete it to collect them")
+        return 1
+    ngram = rows[:, 4] if rows.shape[1] > 4 else None
     fast = evaluate(conf, conf, ok, clean, fast_thr, words_clean)
     print(f"fast mode (threshold {fast_thr}): {fast}")
     # no worse than fast mode: dev precision at least the target (or fast mode's, if lower),
@@ -199,7 +207,10 @@ def main() -> int:
     best = None
     for lo, hi in BANDS:
         band = (conf >= lo) & (conf <= hi) & ~np.isnan(delta)
-        x = np.stack([np.array([_logit(c) for c in conf[band]]), delta[band]], axis=1)
+        cols = [np.array([_logit(c) for c in conf[band]]), delta[band]]
+        if args.ngram_feature:
+            cols.append(ngram[band])
+        x = np.stack(cols, axis=1)
         coef, bias = fit_logistic(x, ok[band].astype(float), l2=1e-3)
         new = conf.copy()
         new[band] = 1 / (1 + np.exp(-(bias + x @ coef)))
@@ -214,7 +225,9 @@ def main() -> int:
                 chosen = (float(round(thr, 2)), ev)
         share = float(band.mean())
         print(f"band [{lo}, {hi}]: rescored {share:.1%} of decisions; w_conf {coef[0]:+.3f} "
-              f"w_neural {coef[1]:+.3f} bias {bias:+.3f}; best {chosen}")
+              f"w_neural {coef[1]:+.3f} "
+              + (f"w_ngram {coef[2]:+.3f} " if args.ngram_feature else "")
+              + f"bias {bias:+.3f}; best {chosen}")
         if chosen is None:
             continue
         gain = chosen[1]["correct"] - chosen[1]["wrong"]
@@ -229,6 +242,7 @@ def main() -> int:
     params = NeuralParams(
         band_low=lo, band_high=hi, w_conf=float(coef[0]), w_neural=float(coef[1]),
         bias=float(bias), min_confidence=thr, left_words=args.left, right_words=args.right,
+        w_ngram=float(coef[2]) if args.ngram_feature else 0.0,
     )
     out = params.to_dict()
     out["fitted_on"] = {

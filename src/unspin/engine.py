@@ -128,6 +128,7 @@ class NeuralParams:
     band_high: float = 0.95
     w_conf: float = 1.0
     w_neural: float = 0.0
+    w_ngram: float = 0.0  # weight of the n-gram LM gain (nats), which the neural gain repeats
     bias: float = 0.0
     min_confidence: float = 0.5
     left_words: int = 6
@@ -144,6 +145,9 @@ class NeuralParams:
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+_LN10 = math.log(10.0)  # the n-gram LM's gains are log10; the neural LM's are natural logs
 
 
 def _logit(p: float) -> float:
@@ -558,7 +562,7 @@ class Engine:
                 threshold = (
                     self.neural_params.min_confidence if min_confidence is None else min_confidence
                 )
-                confs, which = self._rescore_plan(raw, threshold)
+                confs, which = self._rescore_plan(raw, threshold, decisions)
                 pairs += self._neural_pairs(text, tokens, decisions, which)
             decided.append((text, decisions, n_words, judgeable, message, raw, confs, which))
         gains = iter(self._neural_gains(pairs))
@@ -567,7 +571,7 @@ class Engine:
             deltas: list[float | None] = [None] * len(decisions)
             for k in which:
                 deltas[k] = delta = next(gains)
-                confs[k] = self._neural_confidence(raw[k], delta)
+                confs[k] = self._neural_confidence(raw[k], delta, decisions[k][2])
             out.append(self._edits(text, decisions, n_words, judgeable, message, confs, deltas,
                                    min_confidence))
         return out
@@ -676,7 +680,9 @@ class Engine:
         """Neural log-prob gain (nats) of each chosen edit against the spun window."""
         return self._neural_gains(self._neural_pairs(text, tokens, decisions, which))
 
-    def _rescore_plan(self, confs: list[float], threshold: float) -> tuple[list[float], list[int]]:
+    def _rescore_plan(
+        self, confs: list[float], threshold: float, decisions: list[tuple[Token, Token, Decision]]
+    ) -> tuple[list[float], list[int]]:
         """Accurate mode, step 1: the confidence of each edit in the band with a neutral neural
         gain, and which of them the model must see: those whose side of ``threshold`` the
         largest neural gain or loss could change (see :class:`NeuralParams`)."""
@@ -688,15 +694,20 @@ class Engine:
         for k, c in enumerate(confs):
             if np_.band_low <= c <= np_.band_high:
                 base = np_.bias + np_.w_conf * _logit(c)
+                if np_.w_ngram:
+                    base += np_.w_ngram * decisions[k][2].lm_gain * _LN10
                 out[k] = _sigmoid(base)
                 if abs(thr - base) <= reach and reach > 0:
                     which.append(k)
         return out, which
 
-    def _neural_confidence(self, conf: float, delta: float) -> float:
+    def _neural_confidence(self, conf: float, delta: float, d: Decision) -> float:
         """Accurate mode, step 2: an n-gram confidence combined with the neural gain."""
         np_ = self.neural_params
-        return _sigmoid(np_.bias + np_.w_conf * _logit(conf) + np_.w_neural * delta)
+        return _sigmoid(
+            np_.bias + np_.w_conf * _logit(conf) + np_.w_neural * delta
+            + np_.w_ngram * d.lm_gain * _LN10
+        )
 
     def rescore(
         self,
@@ -711,12 +722,12 @@ class Engine:
         combined confidence with a neutral neural gain (same decision)."""
         np_ = self.neural_params
         out, which = self._rescore_plan(
-            confs, np_.min_confidence if threshold is None else threshold
+            confs, np_.min_confidence if threshold is None else threshold, decisions
         )
         deltas: list[float | None] = [None] * len(confs)
         for k, delta in zip(which, self.neural_deltas(text, tokens, decisions, which), strict=True):
             deltas[k] = delta
-            out[k] = self._neural_confidence(confs[k], delta)
+            out[k] = self._neural_confidence(confs[k], delta, decisions[k][2])
         return out, deltas
 
     def _gain(self, c: Candidate, stage: int = 0) -> float:
