@@ -249,6 +249,9 @@ def main() -> int:
         "data": "BBC dev split spun with table half A (10/20/35% + table only), clean dev "
                 "articles, pps-dev tortured phrases in arXiv abstracts from the end of the file",
         "rows": int(len(rows)),
+        "command": f"scripts/calibrate_neural.py --articles {args.articles} --pps {args.pps} "
+                   f"--left {args.left} --right {args.right}"
+                   + (" --ngram-feature" if args.ngram_feature else ""),
         "dev_fast": fast,
         "dev_accurate": ev,
         "date": time.strftime("%Y-%m-%d"),

@@ -118,6 +118,19 @@ def test_combined_confidence_follows_the_fitted_formula(fast_engine: Engine) -> 
         assert e.confidence == pytest.approx(expected, abs=1e-3)
 
 
+def test_ngram_term_counts_the_ngram_gain_in_nats(fast_engine: Engine) -> None:
+    eng = _engine(fast_engine, FixedGain(3.0), band_low=0.0, band_high=1.0, w_conf=1.0,
+                  w_neural=0.2, w_ngram=-0.1, min_confidence=0.0, max_delta=100.0)
+    raw = {(e.start, e.original): e.confidence
+           for e in fast_engine.check(SPUN, min_confidence=0.0).edits}
+    got = eng.check(SPUN, min_confidence=0.0).edits
+    assert got and any(abs(e.evidence["lm_gain"]) > 0.5 for e in got)
+    for e in got:
+        ngram_nats = e.evidence["lm_gain"] * math.log(10)
+        x = _logit(raw[(e.start, e.original)]) + 0.2 * 3.0 - 0.1 * ngram_nats
+        assert e.confidence == pytest.approx(1 / (1 + math.exp(-x)), abs=1e-3)
+
+
 def test_check_many_is_check_one_by_one_with_one_model_call(fast_engine: Engine) -> None:
     texts = [SPUN, "Nothing here was spun at all.", SPUN.replace("minister", "premier")]
     one = FixedGain(4.0)
