@@ -15,10 +15,15 @@ The seed article is evaluation data in the benchmark, so it is not used here.
 
 For every n-gram decision whose confidence lies in a wide band, the neural LM scores the
 window with and without the edit. Then, for each candidate band (narrower = faster), a
-logistic fit of ``correct ~ logit(conf) + delta`` on the band's rows, and the threshold that
-restores the most swaps (correct - wrong edits on spun dev text) while keeping dev precision
-at the target (or fast mode's, if that is lower) and no more wrong edits on clean dev text
-than fast mode makes. Of bands within 1% of the best gain, the narrowest (fastest) wins.
+logistic fit of ``correct ~ logit(conf) + delta [+ n-gram gain]`` on the band's rows, and the
+threshold that restores the most swaps (correct - wrong edits on spun dev text) while keeping
+dev precision at the target (or fast mode's, if that is lower) and no more wrong edits on
+clean dev text than fast mode makes. With several ``--max-delta`` values (the clip on the
+neural gain, which bounds how far it can move a confidence), every pair of clip and band is
+fitted. Of the fits within 1.5% of the best gain, the one that sends the fewest edits to the
+model (the fastest) wins.
+
+    python scripts/calibrate_neural.py --ngram-feature --max-delta 20 14 10 8 6   # shipped
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from unspin.fitting import fit_logistic  # noqa: E402
 OUT = ROOT / "src" / "unspin" / "data" / "neural_params.json"
 LN10 = 2.302585092994046
 WIDE = (0.02, 0.995)  # decisions rescored while collecting
+TOLERANCE = 0.015  # share of the best dev gain that a faster fit may give up
 BANDS = [(0.02, 0.995), (0.05, 0.98), (0.1, 0.95), (0.2, 0.9), (0.3, 0.85)]
 
 
@@ -138,6 +144,9 @@ def main() -> int:
                     help="words of left context in each window")
     ap.add_argument("--right", type=int, default=NeuralParams.right_words,
                     help="words of right context in each window")
+    ap.add_argument("--max-delta", type=float, nargs="+", default=[NeuralParams.max_delta],
+                    help="neural gains are clipped to +-this (nats); smaller sends fewer edits "
+                         "to the model; several values are all fitted")
     ap.add_argument("--ngram-feature", action="store_true",
                     help="also weigh the n-gram LM gain (nats) of each edit")
     args = ap.parse_args()
@@ -204,45 +213,53 @@ def main() -> int:
     # no worse than fast mode: dev precision at least the target (or fast mode's, if lower),
     # and no more wrong edits on clean dev text
     min_precision = min(args.target_precision, fast["precision"])
-    best = None
-    for lo, hi in BANDS:
-        band = (conf >= lo) & (conf <= hi) & ~np.isnan(delta)
-        cols = [np.array([_logit(c) for c in conf[band]]), delta[band]]
-        if args.ngram_feature:
-            cols.append(ngram[band])
-        x = np.stack(cols, axis=1)
-        coef, bias = fit_logistic(x, ok[band].astype(float), l2=1e-3)
-        new = conf.copy()
-        new[band] = 1 / (1 + np.exp(-(bias + x @ coef)))
-        chosen = None
-        for thr in np.arange(max(lo, 0.05), min(hi, 0.99), 0.01):
-            ev = evaluate(conf, new, ok, clean, thr, words_clean)
-            if ev["precision"] < min_precision or ev["clean_wrong"] > fast["clean_wrong"]:
-                continue
-            if chosen is None or ev["correct"] - ev["wrong"] > chosen[1]["correct"] - chosen[1][
-                "wrong"
-            ]:
-                chosen = (float(round(thr, 2)), ev)
-        share = float(band.mean())
-        print(f"band [{lo}, {hi}]: rescored {share:.1%} of decisions; w_conf {coef[0]:+.3f} "
-              f"w_neural {coef[1]:+.3f} "
-              + (f"w_ngram {coef[2]:+.3f} " if args.ngram_feature else "")
-              + f"bias {bias:+.3f}; best {chosen}")
-        if chosen is None:
-            continue
-        gain = chosen[1]["correct"] - chosen[1]["wrong"]
-        # BANDS run wide to narrow: a narrower band replaces a wider one unless it loses
-        # more than 1% of the gain
-        if best is None or gain >= best[0] - 0.01 * abs(best[0]):
-            best = (max(gain, best[0]) if best else gain, lo, hi, coef, bias, chosen)
-    if best is None:
+    fits = []
+    for max_delta in args.max_delta:
+        clipped = np.clip(delta, -max_delta, max_delta)  # as the engine clips it
+        for lo, hi in BANDS:
+            band = (conf >= lo) & (conf <= hi) & ~np.isnan(clipped)
+            cols = [np.array([_logit(c) for c in conf[band]]), clipped[band]]
+            if args.ngram_feature:
+                cols.append(ngram[band])
+            x = np.stack(cols, axis=1)
+            coef, bias = fit_logistic(x, ok[band].astype(float), l2=1e-3)
+            new = conf.copy()
+            new[band] = 1 / (1 + np.exp(-(bias + x @ coef)))
+            chosen = None
+            for thr in np.arange(max(lo, 0.05), min(hi, 0.99), 0.01):
+                ev = evaluate(conf, new, ok, clean, thr, words_clean)
+                if ev["precision"] < min_precision or ev["clean_wrong"] > fast["clean_wrong"]:
+                    continue
+                if chosen is None or ev["correct"] - ev["wrong"] > (
+                    chosen[1]["correct"] - chosen[1]["wrong"]
+                ):
+                    chosen = (float(round(thr, 2)), ev)
+            share = float(band.mean())
+            if chosen is not None:
+                # what the engine sends to the model: edits whose side of the threshold the
+                # largest neural term could change
+                base = bias + np.delete(x, 1, axis=1) @ np.delete(coef, 1)
+                near = np.abs(_logit(chosen[0]) - base) <= abs(coef[1]) * max_delta
+                chosen[1]["sent_to_model"] = round(float(near.sum() / len(conf)), 3)
+                gain = chosen[1]["correct"] - chosen[1]["wrong"]
+                fits.append((gain, chosen[1]["sent_to_model"], max_delta, lo, hi, coef, bias,
+                             chosen))
+            print(f"max_delta {max_delta:g}, band [{lo}, {hi}]: in band {share:.1%}; "
+                  f"w_conf {coef[0]:+.3f} w_neural {coef[1]:+.3f} "
+                  + (f"w_ngram {coef[2]:+.3f} " if args.ngram_feature else "")
+                  + f"bias {bias:+.3f}; best {chosen}")
+    if not fits:
         print("no band met the constraints; not writing parameters")
         return 1
-    _g, lo, hi, coef, bias, (thr, ev) = best
+    # the fastest fit (fewest edits sent to the model) within TOLERANCE of the best dev gain
+    top = max(f[0] for f in fits)
+    eligible = [f for f in fits if f[0] >= top - TOLERANCE * abs(top)]
+    _g, _sent, max_delta, lo, hi, coef, bias, (thr, ev) = min(eligible, key=lambda f: f[1])
+    print(f"chosen: max_delta {max_delta:g}, band [{lo}, {hi}], threshold {thr}")
     params = NeuralParams(
         band_low=lo, band_high=hi, w_conf=float(coef[0]), w_neural=float(coef[1]),
         bias=float(bias), min_confidence=thr, left_words=args.left, right_words=args.right,
-        w_ngram=float(coef[2]) if args.ngram_feature else 0.0,
+        w_ngram=float(coef[2]) if args.ngram_feature else 0.0, max_delta=float(max_delta),
     )
     out = params.to_dict()
     out["fitted_on"] = {
@@ -250,7 +267,8 @@ def main() -> int:
                 "articles, pps-dev tortured phrases in arXiv abstracts from the end of the file",
         "rows": int(len(rows)),
         "command": f"scripts/calibrate_neural.py --articles {args.articles} --pps {args.pps} "
-                   f"--left {args.left} --right {args.right}"
+                   f"--left {args.left} --right {args.right} --max-delta "
+                   + " ".join(f"{m:g}" for m in args.max_delta)
                    + (" --ngram-feature" if args.ngram_feature else ""),
         "dev_fast": fast,
         "dev_accurate": ev,
