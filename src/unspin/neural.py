@@ -209,11 +209,11 @@ class NeuralLM:
         """``log P(b) - log P(a)`` for each pair of texts (a, b), in batches.
 
         The tokens the two texts share at the start add the same log-probs to both, so they
-        are run once and cached; the two continuations then run from that cache, and the
-        output layer is applied only where a continuation token is predicted. Sequences are
-        packed end to end into rows (a block mask keeps them apart) instead of padded: for
-        the engine's windows (a shared left context, then the spun or the original words and
-        the right context) this does about 60% of the work of scoring both texts whole."""
+        are run once, and both continuations attend to that one copy; the output layer is
+        applied only where a continuation token is predicted. Items are packed end to end into
+        rows (a block mask keeps them apart) instead of padded. For the engine's windows (a
+        shared left context, then the spun or the original words and the right context) this
+        is about 70% of the tokens of scoring both texts whole, and no padding."""
         if not pairs:
             return []
         enc = self.tokenizer([t for pair in pairs for t in pair], add_special_tokens=False)
@@ -248,98 +248,62 @@ class NeuralLM:
                         out[k] = g
         return out
 
-    def _new_cache(self):
-        from transformers import DynamicCache
-
-        return DynamicCache()
-
-    @property
-    def _cache_kw(self) -> str:
-        """The decoder's name for the key/value cache argument (renamed in transformers 5)."""
-        import inspect
-
-        params = inspect.signature(self.model.get_decoder().forward).parameters
-        return "cache" if "cache" in params else "past_key_values"
-
     def _packed_gains(
         self, rows: list[list[tuple[list[int], list[int], list[int]]]]
     ) -> list[list[float]]:
-        """One batch of rows, each a list of (prefix, continuation a, continuation b): every
-        row's prefixes run packed in one pass, then its continuations in a second pass that
-        attends to the cached prefixes."""
+        """One forward pass over a batch of rows. Each row holds items laid end to end as
+        [prefix | continuation a | continuation b]; the attention mask lets every token see
+        its own prefix and the earlier tokens of its own part only, and positions restart
+        for each item (and, for b, after the prefix), so each continuation is scored exactly
+        as if it followed its prefix alone."""
         torch = self.torch
         dev = self.device
-        nrows = len(rows)
-        plen = max(sum(len(p) for p, _, _ in row) for row in rows)
-        clen = max(max(1, sum(len(a) + len(b) for _, a, b in row)) for row in rows)
-        pids = torch.full((nrows, plen), self.bos, dtype=torch.long)
-        ppos = torch.zeros((nrows, plen), dtype=torch.long)
-        pmask = torch.zeros((nrows, 1, plen, plen), dtype=torch.bool)
-        cids = torch.full((nrows, clen), self.bos, dtype=torch.long)
-        cpos = torch.zeros((nrows, clen), dtype=torch.long)
-        cmask = torch.zeros((nrows, 1, clen, plen + clen), dtype=torch.bool)
-        last_prefix: list[tuple[int, int]] = []  # (row, column) that predicts each 1st token
-        firsts: list[int] = []  # that token, for continuation a then b of each item
-        pred_at: list[tuple[int, int]] = []  # (row, column) that predicts a later token
+        width = max(sum(len(p) + len(a) + len(b) for p, a, b in row) for row in rows)
+        ids = torch.full((len(rows), width), self.bos, dtype=torch.long)
+        pos = torch.zeros((len(rows), width), dtype=torch.long)
+        mask = torch.zeros((len(rows), 1, width, width), dtype=torch.bool)
+        causal = torch.ones((2 * MAX_TOKENS, 2 * MAX_TOKENS), dtype=torch.bool).tril()
+        pred_at: list[tuple[int, int]] = []  # (row, column) whose output predicts a token
         targets: list[int] = []
-        # which continuation (2 * item + 0 for a, + 1 for b) each prediction adds to
-        first_owner: list[int] = []
-        pred_owner: list[int] = []
+        owner: list[int] = []  # the continuation (2 * item + 0 for a, 1 for b) it adds to
         item = 0
-        causal = torch.ones((MAX_TOKENS, MAX_TOKENS), dtype=torch.bool).tril()
         for r, row in enumerate(rows):
-            pc = cc = 0
+            col = 0
             for p, ca, cb in row:
                 n = len(p)
-                pids[r, pc : pc + n] = torch.tensor(p, dtype=torch.long)
-                ppos[r, pc : pc + n] = torch.arange(n)
-                pmask[r, 0, pc : pc + n, pc : pc + n] = causal[:n, :n]
+                ids[r, col : col + n] = torch.tensor(p, dtype=torch.long)
+                pos[r, col : col + n] = torch.arange(n)
+                mask[r, 0, col : col + n, col : col + n] = causal[:n, :n]
+                start = col + n
                 for side, c in enumerate((ca, cb)):
                     m = len(c)
-                    if m:
-                        last_prefix.append((r, pc + n - 1))
-                        firsts.append(c[0])
-                        first_owner.append(2 * item + side)
-                        cids[r, cc : cc + m] = torch.tensor(c, dtype=torch.long)
-                        cpos[r, cc : cc + m] = torch.arange(n, n + m)
-                        cmask[r, 0, cc : cc + m, pc : pc + n] = True
-                        cmask[r, 0, cc : cc + m, plen + cc : plen + cc + m] = causal[:m, :m]
-                        for t in range(m - 1):
-                            pred_at.append((r, cc + t))
-                            targets.append(c[t + 1])
-                            pred_owner.append(2 * item + side)
-                        cc += m
+                    if not m:
+                        continue
+                    ids[r, start : start + m] = torch.tensor(c, dtype=torch.long)
+                    pos[r, start : start + m] = torch.arange(n, n + m)
+                    mask[r, 0, start : start + m, col : col + n] = True
+                    mask[r, 0, start : start + m, start : start + m] = causal[:m, :m]
+                    # the prefix's last token predicts c[0]; c[t] predicts c[t + 1]
+                    pred_at.append((r, col + n - 1))
+                    pred_at += [(r, start + t) for t in range(m - 1)]
+                    targets += c
+                    owner += [2 * item + side] * m
+                    start += m
+                col = start
                 item += 1
-                pc += n
-            # padding rows attend to themselves only, so that no attention row is empty
-            for x in range(pc, plen):
-                pmask[r, 0, x, x] = True
-            for x in range(cc, clen):
-                cmask[r, 0, x, plen + x] = True
-        body = self.model.get_decoder()
-        head = self.model.get_output_embeddings()
-        cache = self._new_cache()
-        kw = {self._cache_kw: cache}
-        hidden = body(
-            input_ids=pids.to(dev), attention_mask=pmask.to(dev), position_ids=ppos.to(dev),
-            use_cache=True, **kw,
-        ).last_hidden_state
+            for x in range(col, width):  # padding sees itself only: no empty attention row
+                mask[r, 0, x, x] = True
         totals = torch.zeros(2 * item, dtype=torch.float32, device=dev)
-        if last_prefix:
-            rr, cc_ = (torch.tensor(v, device=dev) for v in zip(*last_prefix, strict=True))
-            lp = torch.log_softmax(head(hidden[rr, cc_]).float(), dim=-1)
-            tgt = torch.tensor(firsts, dtype=torch.long, device=dev)
-            totals.index_add_(0, torch.tensor(first_owner, dtype=torch.long, device=dev),
-                              lp.gather(-1, tgt[:, None]).squeeze(-1))
         if pred_at:
-            hidden = body(
-                input_ids=cids.to(dev), attention_mask=cmask.to(dev), position_ids=cpos.to(dev),
-                use_cache=True, **kw,
+            hidden = self.model.get_decoder()(
+                input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
+                use_cache=False,
             ).last_hidden_state
-            rr, cc_ = (torch.tensor(v, device=dev) for v in zip(*pred_at, strict=True))
-            lp = torch.log_softmax(head(hidden[rr, cc_]).float(), dim=-1)
+            rr, cc = (torch.tensor(v, device=dev) for v in zip(*pred_at, strict=True))
+            head = self.model.get_output_embeddings()
+            lp = torch.log_softmax(head(hidden[rr, cc]).float(), dim=-1)
             tgt = torch.tensor(targets, dtype=torch.long, device=dev)
-            totals.index_add_(0, torch.tensor(pred_owner, dtype=torch.long, device=dev),
+            totals.index_add_(0, torch.tensor(owner, dtype=torch.long, device=dev),
                               lp.gather(-1, tgt[:, None]).squeeze(-1))
         flat = totals.tolist()
         out, k = [], 0
