@@ -234,6 +234,14 @@ def test_tiny_model_batched_equals_single(tiny_lm: neural.NeuralLM) -> None:
     assert together == pytest.approx(alone, abs=1e-3)
 
 
+def test_tiny_model_packed_rows_do_not_leak(tiny_lm: neural.NeuralLM, monkeypatch) -> None:
+    texts = ["a", "the cat sat", "on the mat today", "x y", "a much longer text than the rest"]
+    alone = [tiny_lm.score([t])[0] for t in texts]
+    monkeypatch.setattr(neural, "ROW_TOKENS", 20)  # several texts per row, several rows
+    assert tiny_lm.score(texts) == pytest.approx(alone, abs=1e-3)
+    assert tiny_lm.score([]) == [] and tiny_lm.score([""]) == [0.0]
+
+
 def test_tiny_model_matches_a_manual_sum(tiny_lm: neural.NeuralLM) -> None:
     import torch
 

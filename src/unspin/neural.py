@@ -37,6 +37,9 @@ MAX_TOKENS = 64  # a window longer than this (in tokens) is cut on the left
 ROW_TOKENS = 128  # sequences packed per row when scoring pairs (attention is quadratic in it)
 
 
+_Item = tuple[list[int], list[int], list[int]]  # token ids: (prefix, continuation a, b)
+
+
 class SentenceScorer(Protocol):
     """What the engine needs of a neural LM. A scorer may also offer
     ``gains(pairs) -> [log P(b) - log P(a)]`` (as :class:`NeuralLM` does, sharing the pair's
@@ -179,44 +182,21 @@ class NeuralLM:
         return [self.bos, *ids[-(MAX_TOKENS - 1) :]]
 
     def score(self, texts: Sequence[str]) -> list[float]:
+        """Total log P of each text after the start token (natural log), in packed batches."""
         return self.score_ids([self.encode(t) for t in texts])
 
     def score_ids(self, seqs: Sequence[list[int]]) -> list[float]:
         """Sum of log P(token | previous) over each sequence after its first token."""
-        torch = self.torch
-        out = [0.0] * len(seqs)
-        # batches of similar lengths pad least
-        order = sorted(range(len(seqs)), key=lambda k: len(seqs[k]))
-        with self._lock, torch.inference_mode():
-            for b in range(0, len(order), self.batch_size):
-                idx = order[b : b + self.batch_size]
-                width = max(len(seqs[k]) for k in idx)
-                ids = torch.zeros((len(idx), width), dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.long)
-                for r, k in enumerate(idx):
-                    s = seqs[k]
-                    ids[r, : len(s)] = torch.tensor(s, dtype=torch.long)
-                    mask[r, : len(s)] = 1
-                ids, mask = ids.to(self.device), mask.to(self.device)
-                logits = self.model(input_ids=ids, attention_mask=mask).logits[:, :-1].float()
-                target = ids[:, 1:]
-                tok_lp = logits.gather(-1, target.unsqueeze(-1)).squeeze(-1)
-                tok_lp = tok_lp - torch.logsumexp(logits, dim=-1)
-                totals = (tok_lp * mask[:, 1:]).sum(dim=1).tolist()
-                for r, k in enumerate(idx):
-                    out[k] = float(totals[r])
-        return out
-
+        totals = self._totals([(s[:1], s[1:], []) for s in seqs])
+        return [a for a, _b in totals]
 
     def gains(self, pairs: Sequence[tuple[str, str]]) -> list[float]:
         """``log P(b) - log P(a)`` for each pair of texts (a, b), in batches.
 
         The tokens the two texts share at the start add the same log-probs to both, so they
-        are run once, and both continuations attend to that one copy; the output layer is
-        applied only where a continuation token is predicted. Items are packed end to end into
-        rows (a block mask keeps them apart) instead of padded. For the engine's windows (a
-        shared left context, then the spun or the original words and the right context) this
-        is about 70% of the tokens of scoring both texts whole, and no padding."""
+        are run once, and both continuations attend to that one copy. For the engine's
+        windows (a shared left context, then the spun or the original words and the right
+        context) this is about 70% of the tokens of scoring both texts whole."""
         if not pairs:
             return []
         enc = self.tokenizer([t for pair in pairs for t in pair], add_special_tokens=False)
@@ -231,6 +211,12 @@ class NeuralLM:
             while c < len(a) and c < len(b) and a[c] == b[c]:
                 c += 1
             items.append((a[:c], a[c:], b[c:]))
+        return [tb - ta for ta, tb in self._totals(items)]
+
+    def _totals(self, items: list[_Item]) -> list[tuple[float, float]]:
+        """For each (prefix, a, b): (log P(a | prefix), log P(b | prefix)). Items are packed
+        end to end into rows of about ROW_TOKENS (a block mask keeps them apart) instead of
+        padded, and the rows go to the model a few at a time."""
         rows: list[list[int]] = [[]]
         used = 0
         for k, (p, ca, cb) in enumerate(items):
@@ -240,20 +226,18 @@ class NeuralLM:
                 used = 0
             rows[-1].append(k)
             used += size
-        out = [0.0] * len(items)
+        out = [(0.0, 0.0)] * len(items)
         per_call = max(1, self.batch_size // 2)  # ~1,000 tokens per call at the default 16
         with self._lock, self.torch.inference_mode():
             for s in range(0, len(rows), per_call):
-                batch = [[items[k] for k in row] for row in rows[s : s + per_call]]
-                gains = self._packed_gains(batch)
-                for row, row_gains in zip(rows[s : s + per_call], gains, strict=True):
-                    for k, g in zip(row, row_gains, strict=True):
-                        out[k] = g
+                batch = rows[s : s + per_call]
+                totals = self._packed_totals([[items[k] for k in row] for row in batch])
+                for row, row_totals in zip(batch, totals, strict=True):
+                    for k, t in zip(row, row_totals, strict=True):
+                        out[k] = t
         return out
 
-    def _packed_gains(
-        self, rows: list[list[tuple[list[int], list[int], list[int]]]]
-    ) -> list[list[float]]:
+    def _packed_totals(self, rows: list[list[_Item]]) -> list[list[tuple[float, float]]]:
         """One forward pass over a batch of rows. Each row holds items laid end to end as
         [prefix | continuation a | continuation b]; the attention mask lets every token see
         its own prefix and the earlier tokens of its own part only, and positions restart
@@ -311,7 +295,7 @@ class NeuralLM:
         flat = totals.tolist()
         out, k = [], 0
         for row in rows:
-            out.append([flat[2 * (k + i) + 1] - flat[2 * (k + i)] for i in range(len(row))])
+            out.append([(flat[2 * (k + i)], flat[2 * (k + i) + 1]) for i in range(len(row))])
             k += len(row)
         return out
 
