@@ -242,6 +242,34 @@ def test_tiny_model_packed_rows_do_not_leak(tiny_lm: neural.NeuralLM, monkeypatc
     assert tiny_lm.score([]) == [] and tiny_lm.score([""]) == [0.0]
 
 
+@pytest.mark.parametrize("arch", ["gpt2", "qwen2"])
+def test_other_architectures_score_and_gain_exactly(arch: str) -> None:
+    """--lm takes any Hugging Face causal LM: the packed batches (block masks, positions that
+    restart per text) must give what the model gives each text alone."""
+    torch = pytest.importorskip("torch", reason="the neural extra is not installed")
+    transformers = pytest.importorskip("transformers", reason="the neural extra is not installed")
+    torch.manual_seed(0)
+    cfg = (
+        transformers.GPT2Config(vocab_size=64, n_embd=32, n_layer=2, n_head=4, n_positions=256)
+        if arch == "gpt2"
+        else transformers.Qwen2Config(
+            vocab_size=64, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+            num_attention_heads=4, num_key_value_heads=2,
+        )
+    )
+    lm = neural.NeuralLM(transformers.AutoModelForCausalLM.from_config(cfg), CharTokenizer())
+    lm.model.float()
+    texts = ["the cat sat", "on the mat today", "x"]
+    manual = []
+    for t in texts:
+        ids = lm.encode(t)
+        with torch.no_grad():
+            logp = torch.log_softmax(lm.model(input_ids=torch.tensor([ids])).logits[0].float(), -1)
+        manual.append(sum(float(logp[k, ids[k + 1]]) for k in range(len(ids) - 1)))
+    assert lm.score(texts) == pytest.approx(manual, abs=1e-3)
+    assert lm.gains([(texts[0], texts[1])]) == pytest.approx([manual[1] - manual[0]], abs=1e-3)
+
+
 def test_tiny_model_matches_a_manual_sum(tiny_lm: neural.NeuralLM) -> None:
     import torch
 
