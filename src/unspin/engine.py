@@ -119,8 +119,10 @@ class NeuralParams:
     ``scripts/calibrate_neural.py`` on dev data and shipped in ``data/neural_params.json``.
 
     An edit whose n-gram confidence lies in [band_low, band_high] is rescored: the neural LM
-    scores a window of the sentence with and without the edit (``delta``: natural-log gain)
-    and the confidence becomes ``sigmoid(bias + w_conf * logit(conf) + w_neural * delta)``.
+    scores a window of the sentence with and without the edit (``delta``: natural-log gain,
+    clipped to +-``max_delta``) and the confidence becomes
+    ``sigmoid(bias + w_conf * logit(conf) + w_neural * delta + w_ngram * ngram_gain)``, with
+    the n-gram LM's gain for the edit in nats.
     Edits outside the band keep their n-gram confidence (rescoring everything is too slow on a
     CPU). ``min_confidence`` is accurate mode's edit threshold."""
 
@@ -708,27 +710,6 @@ class Engine:
             np_.bias + np_.w_conf * _logit(conf) + np_.w_neural * delta
             + np_.w_ngram * d.lm_gain * _LN10
         )
-
-    def rescore(
-        self,
-        text: str,
-        tokens: list[Token],
-        decisions: list[tuple[Token, Token, Decision]],
-        confs: list[float],
-        threshold: float | None = None,
-    ) -> tuple[list[float], list[float | None]]:
-        """Accurate mode for one text: combine the n-gram confidence of each uncertain edit
-        with the neural LM's verdict. Edits in the band that the model need not see get the
-        combined confidence with a neutral neural gain (same decision)."""
-        np_ = self.neural_params
-        out, which = self._rescore_plan(
-            confs, np_.min_confidence if threshold is None else threshold, decisions
-        )
-        deltas: list[float | None] = [None] * len(confs)
-        for k, delta in zip(which, self.neural_deltas(text, tokens, decisions, which), strict=True):
-            deltas[k] = delta
-            out[k] = self._neural_confidence(confs[k], delta, decisions[k][2])
-        return out, deltas
 
     def _gain(self, c: Candidate, stage: int = 0) -> float:
         st = self._stages[stage]
