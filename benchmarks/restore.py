@@ -543,6 +543,7 @@ def run_sets(
 
     # -- synthetic + clean
     timer = Timer()
+    per_set: dict[str, float | None] = {}  # words/s on each set
     if table is None:
         notes.append("synthetic: skipped, real-spinner-substitutions.tsv not found")
     spun_scores: list[float] = []
@@ -559,11 +560,13 @@ def run_sets(
             seen = spin_articles(eval_arts, half_a, seed=args.seed, rate=args.rate)
             unseen = spin_articles(eval_arts, half_b, seed=args.seed, rate=args.rate)
             results["spin_s"] = _r(time.perf_counter() - t0)
-            s_res = bench_spun(engine, seen, timer)
-            u_res = bench_spun(engine, unseen, timer)
+            s_res = timed(per_set, "seen", timer, lambda: bench_spun(engine, seen, timer))
+            u_res = timed(per_set, "unseen", timer, lambda: bench_spun(engine, unseen, timer))
             spun_scores = s_res.pop("doc_scores") + u_res.pop("doc_scores")
             results["synthetic"] = {"seen": s_res, "unseen": u_res}
-        c_res = bench_clean(engine, [a.text for a in eval_arts], [a.id for a in eval_arts], timer)
+        c_res = timed(per_set, "clean", timer, lambda: bench_clean(
+            engine, [a.text for a in eval_arts], [a.id for a in eval_arts], timer
+        ))
         clean_scores = c_res.pop("doc_scores")
         results.setdefault("clean", {})["bbc"] = c_res
         clean = results["clean"]
@@ -594,6 +597,7 @@ def run_sets(
         "words_per_s": _r(timer.words / timer.seconds, 1) if timer.seconds else None,
         "words_per_cpu_s": _r(timer.words / timer.cpu_seconds, 1) if timer.cpu_seconds else None,
         "batch": batch,
+        "words_per_s_by_set": per_set,
         "failures": dict(timer.failures),
         "peak_rss_mb": _r(rss_mb, 1),
         "peak_rss_grew_mb": _r(rss_mb - rss0, 1),
@@ -602,6 +606,15 @@ def run_sets(
     if timer.failures:
         notes.append(f"engine raised on some documents: {dict(timer.failures)}")
     return results
+
+
+def timed(per_set: dict[str, float | None], name: str, timer: Timer, run: Any) -> Any:
+    """``run()``, recording the words/s it added to ``timer`` under ``name``."""
+    words, seconds = timer.words, timer.seconds
+    out = run()
+    dt = timer.seconds - seconds
+    per_set[name] = _r((timer.words - words) / dt, 1) if dt else None
+    return out
 
 
 def batch_throughput(engine: Any, texts: Sequence[str]) -> dict[str, Any]:
@@ -699,6 +712,9 @@ def render_modes(by_mode: dict[str, Any]) -> None:
             lambda r, c=name: _fmt(r["clean"][c]["wrong_per_1000_words"]))
     add("doc-score AUC", lambda r: _fmt(r["clean"]["auc"]))
     add("words/s, one document at a time", lambda r: _fmt(r["speed"]["words_per_s"]))
+    for name in ("seen", "unseen", "clean"):
+        add(f"words/s, {name} set alone",
+            lambda r, n=name: _fmt(r["speed"]["words_per_s_by_set"][n]))
     add("words/s, batches of documents (restore_many)",
         lambda r: _fmt(r["speed"]["batch"]["words_per_s"]))
     add("peak RSS (MB)", lambda r: _fmt(r["speed"]["peak_rss_mb"]))
