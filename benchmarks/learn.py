@@ -31,6 +31,7 @@ from typing import Any
 from benchmarks.data import REPO_ROOT, bbc_split, load_table, split_table, table_originals
 from benchmarks.restore import (
     Timer,
+    _pin_cores,
     _pin_one_core,
     bench_clean,
     bench_spun,
@@ -76,6 +77,8 @@ class Gated:
                 lm=base.lm,
                 params=base.params,
                 learned_pairs=base.lexicon.new_pairs(extra),
+                neural=base.neural,
+                neural_params=base.neural_params if base.neural is not None else None,
             )
             if extra
             else base
@@ -127,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--restore", type=int, default=200, help="copies restored per N")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--accurate", action="store_true",
+                    help="restore in accurate mode (neural rescoring; two cores)")
     args = ap.parse_args(argv)
     split, table = bbc_split(), load_table()
     if split is None or table is None:
@@ -143,6 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     other = spin(HiddenSpinner(half_b, seed=202, rate=0.20), ev[1000:1100])
     results["spin_s"] = round(time.perf_counter() - t0, 1)
     base = Engine(exclude_table_originals=table_originals(half_b))
+    if args.accurate:  # neural rescoring on top (unspin[neural]); the model uses every core
+        from unspin.engine import NeuralParams
+        from unspin.neural import load_neural_lm
+
+        _pin_cores(2)
+        base = Engine(lexicon=base.lexicon, lm=base.lm, params=base.params,
+                      neural=load_neural_lm(), neural_params=NeuralParams.load())
+        results["mode"] = "accurate"
     held = copies[800 : 800 + args.restore]
     clean = dev[:150]
 
