@@ -695,21 +695,20 @@ class Engine:
         which = []
         for k, c in enumerate(confs):
             if np_.band_low <= c <= np_.band_high:
-                base = np_.bias + np_.w_conf * _logit(c)
-                if np_.w_ngram:
-                    base += np_.w_ngram * decisions[k][2].lm_gain * _LN10
+                base = self._neural_base(c, decisions[k][2])
                 out[k] = _sigmoid(base)
                 if abs(thr - base) <= reach and reach > 0:
                     which.append(k)
         return out, which
 
+    def _neural_base(self, conf: float, d: Decision) -> float:
+        """The combined logit of an edit before its neural gain is added."""
+        np_ = self.neural_params
+        return np_.bias + np_.w_conf * _logit(conf) + np_.w_ngram * d.lm_gain * _LN10
+
     def _neural_confidence(self, conf: float, delta: float, d: Decision) -> float:
         """Accurate mode, step 2: an n-gram confidence combined with the neural gain."""
-        np_ = self.neural_params
-        return _sigmoid(
-            np_.bias + np_.w_conf * _logit(conf) + np_.w_neural * delta
-            + np_.w_ngram * d.lm_gain * _LN10
-        )
+        return _sigmoid(self._neural_base(conf, d) + self.neural_params.w_neural * delta)
 
     def _gain(self, c: Candidate, stage: int = 0) -> float:
         st = self._stages[stage]
