@@ -78,7 +78,7 @@ class Gated:
                 params=base.params,
                 learned_pairs=base.lexicon.new_pairs(extra),
                 neural=base.neural,
-                neural_params=base.neural_params if base.neural is not None else None,
+                neural_params=base.neural_params,
             )
             if extra
             else base

@@ -45,11 +45,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from calibrate import gold_restoration, norm  # noqa: E402
 
-from unspin.engine import Engine, NeuralParams, _logit  # noqa: E402
+from unspin.engine import _LN10, Engine, NeuralParams, _logit  # noqa: E402
 from unspin.fitting import fit_logistic  # noqa: E402
 
 OUT = ROOT / "src" / "unspin" / "data" / "neural_params.json"
-LN10 = 2.302585092994046
 WIDE = (0.02, 0.995)  # decisions rescored while collecting
 TOLERANCE = 0.015  # share of the best dev gain that a faster fit may give up
 BANDS = [(0.02, 0.995), (0.05, 0.98), (0.1, 0.95), (0.2, 0.9), (0.3, 0.85)]
@@ -111,7 +110,7 @@ def collect(engine: Engine, docs: list, is_clean: bool) -> tuple[list[list[float
             gold = None if is_clean else gold_restoration(doc, first.start, last.end)
             ok = gold is not None and gold == norm(d.cand.text)
             rows.append([confs[k], deltas.get(k, np.nan), float(ok), float(is_clean),
-                         d.lm_gain * LN10])
+                         d.lm_gain * _LN10])
     del np_
     return rows, words
 
@@ -173,6 +172,13 @@ def main() -> int:
     if args.rows.exists():
         z = np.load(args.rows)
         rows, words_clean = z["rows"], int(z["words_clean"])
+        # caches from before --left/--right were scored with the default windows
+        default = (NeuralParams.left_words, NeuralParams.right_words)
+        window = (int(z["left"]), int(z["right"])) if "left" in z else default
+        if window != (args.left, args.right):
+            print(f"{args.rows} was scored with windows {window} (left, right words), not "
+                  f"{(args.left, args.right)}; delete it or pass --rows to score them again")
+            return 1
         print(f"reusing {len(rows)} rows from {args.rows}")
     else:
         from unspin.neural import load_neural_lm
@@ -200,7 +206,8 @@ def main() -> int:
         r3, _ = collect(engine, pps, False)
         rows = np.asarray(r1 + r2 + r3, dtype=float)
         args.rows.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(args.rows, rows=rows, words_clean=words_clean)
+        np.savez(args.rows, rows=rows, words_clean=words_clean, left=args.left,
+                 right=args.right)
         print(f"scored {len(rows)} decisions in {time.perf_counter() - t0:.0f} s")
 
     conf, delta, ok, clean = rows[:, 0], rows[:, 1], rows[:, 2] > 0, rows[:, 3] > 0
