@@ -20,17 +20,18 @@ import gzip
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from lemminflect import getAllInflections, getAllLemmas
 
 from unspin.fingerprint import STOPWORDS
 from unspin.lm import NGramLM
+from unspin.neural import SentenceScorer
 from unspin.scicounts import SciCounts, count_ngrams, load_counts, words_of
 from unspin.tokenize import Token, sentence_spans, tokenize
 
@@ -85,10 +86,6 @@ class NeuralDiscoveryParams:
             return cls()
         raw = json.loads(path.read_text(encoding="utf-8")).get("neural", {})
         return cls(**{k: v for k, v in raw.items() if k in cls.__dataclass_fields__})
-
-
-class SentenceScorer(Protocol):
-    def score(self, texts: Sequence[str]) -> list[float]: ...
 
 
 @dataclass(frozen=True)
@@ -232,7 +229,7 @@ class Discoverer:
         neighbouring word."""
         count = self.lm.count
         if len(hyp) >= 2:
-            return count(" ".join(hyp)) > 0
+            return self.lm.known_term(hyp)
         w = hyp[0]
         return bool(
             (i > 0 and words[i - 1] not in STOPWORDS and count(words[i - 1] + " " + w))
