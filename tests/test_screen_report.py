@@ -592,7 +592,7 @@ def test_html_bad_characters_and_write(tmp_path: Path) -> None:
     assert "\x00" not in page and "\x01" not in page and "\x0c" not in page
     assert "bad\ufffd\ufffd.pdf" in page and "<mark>x\ufffdy</mark>" in page
     assert embedded_data(page)["settings"] == {"nan": "nan"}
-    assert not list(tmp_path.glob("*.part"))
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left
 
 
 def test_html_without_reports() -> None:

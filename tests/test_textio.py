@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from unspin.result import UnspinInputError
-from unspin.textio import DEFAULT_MAX_BYTES, decode_bytes, read_bytes, read_text
+from unspin.textio import DEFAULT_MAX_BYTES, decode_bytes, read_bytes, read_text, write_atomic
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "input.txt") -> Path:
@@ -103,3 +103,14 @@ def test_decode_bytes_label() -> None:
 
 def test_default_limit_is_five_megabytes() -> None:
     assert DEFAULT_MAX_BYTES == 5_000_000
+
+
+def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "out.tsv"
+    write_atomic(target, b"first\n")
+    write_atomic(target, b"second\n")
+    assert target.read_bytes() == b"second\n"
+    with pytest.raises(TypeError):
+        write_atomic(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"second\n"  # a failed write keeps the old file
+    assert [p.name for p in target.parent.iterdir()] == ["out.tsv"]

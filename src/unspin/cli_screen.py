@@ -153,7 +153,9 @@ def export_candidates(reports: list[ScreenReport], path: Path) -> int:
     """Discovered phrases, one line per distinct (found, expected), best first, with the
     number of papers each was found in; returns the number of lines. A one-word discovery is
     written with the neighbouring word that made it stand out ("profound learning")."""
-    best: dict[tuple[str, str], tuple[float, set[str], str]] = {}
+    from unspin.textio import write_atomic
+
+    best: dict[tuple[str, str], tuple[float, set[str]]] = {}
     for r in reports:
         for f in r.discovered:
             phrase = f.evidence.get("phrase")
@@ -161,16 +163,14 @@ def export_candidates(reports: list[ScreenReport], path: Path) -> int:
                 k = (str(phrase[0]), str(phrase[1]))
             else:
                 k = (" ".join(f.found.lower().split()), f.expected.lower())
-            conf, papers, line = best.get(k, (0.0, set(), ""))
+            conf, papers = best.get(k, (0.0, set()))
             papers.add(r.name)
-            best[k] = (max(conf, f.confidence), papers, line)
+            best[k] = (max(conf, f.confidence), papers)
     rows = sorted(best.items(), key=lambda kv: (-len(kv[1][1]), -kv[1][0], kv[0]))
     lines = ["tortured\texpected\tnum_papers\tpps_query"]
-    for (found, expected), (_conf, papers, _) in rows:
+    for (found, expected), (_conf, papers) in rows:
         lines.append(f'{found}\t{expected}\t{len(papers)}\t"{found}"')
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return len(rows)
 
 

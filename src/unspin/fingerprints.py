@@ -74,7 +74,6 @@ import csv
 import gzip
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -85,6 +84,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from unspin.result import UnspinInputError
+from unspin.textio import write_atomic
 
 if TYPE_CHECKING:
     from unspin.fetch import Fetcher
@@ -744,23 +744,6 @@ def _table_text(fingerprints: Iterable[Fingerprint], comments: Sequence[str] = (
     return "\n".join(lines) + "\n"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 # --------------------------------------------------------------------------- matcher
 
 _Prog = tuple[Any, ...]
@@ -1320,7 +1303,7 @@ def update(
         "https://www.irit.fr/~Guillaume.Cabanac/problematic-paper-screener",
         f"downloaded from {url} at {when}",
     )
-    _write_atomic(path, new.to_text(comments).encode("utf-8"))
+    write_atomic(path, new.to_text(comments).encode("utf-8"))
     return UpdateSummary(
         url=url,
         path=str(path),
@@ -1360,7 +1343,7 @@ def add(path: str | os.PathLike[str], name: str | None = None) -> AddSummary:
     merged = old.merged(new)
     added, changed, _ = _diff(old, new)
     comments = (f"unspin fingerprint list {name!r}; last added from {src.name}",)
-    _write_atomic(dest, merged.to_text(comments).encode("utf-8"))
+    write_atomic(dest, merged.to_text(comments).encode("utf-8"))
     return AddSummary(
         name=name,
         path=str(dest),

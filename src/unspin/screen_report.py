@@ -25,10 +25,10 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 from unspin.screening_result import DISCOVERED, LISTED, Finding, ScreenReport
+from unspin.textio import write_atomic
 
 __all__ = [
     "CSV_COLUMNS",
@@ -909,8 +909,5 @@ def write_html(reports: Sequence[ScreenReport], path: str | os.PathLike[str], **
     """Write :func:`render_html` of ``reports`` to ``path`` (UTF-8); return the bytes written.
     Keywords go to :func:`render_html`."""
     data = render_html(reports, **kw).encode("utf-8")
-    target = Path(path)
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    write_atomic(path, data)
     return len(data)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import unicodedata
+from pathlib import Path
 from typing import BinaryIO
 
 from unspin.result import UnspinInputError
 
-__all__ = ["DEFAULT_MAX_BYTES", "decode_bytes", "read_bytes", "read_text"]
+__all__ = ["DEFAULT_MAX_BYTES", "decode_bytes", "read_bytes", "read_text", "write_atomic"]
 
 #: Largest input accepted by default (5 MB of encoded text).
 DEFAULT_MAX_BYTES = 5_000_000
@@ -161,3 +163,24 @@ def read_text(
     data = read_bytes(source, max_bytes=max_bytes, stdin=stdin)
     label = "standard input" if os.fspath(source) == "-" else os.fspath(source)
     return decode_bytes(data, label=label)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, replaced into
+    place only when complete: a reader never sees half a file, and a failed write leaves the
+    old one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
