@@ -297,6 +297,25 @@ def test_unspin_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, screener
     assert unspin.screen(text, discover=False).listed
 
 
+def test_unspin_screen_loads_discovery_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, screener: Screener
+) -> None:
+    monkeypatch.setenv("UNSPIN_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(unspin, "_SCREENERS", {})
+    built: list[int] = []
+
+    def make(*_a: object, **_k: object) -> object:
+        built.append(1)
+        return screener.discoverer
+
+    monkeypatch.setattr("unspin.discover.Discoverer", make)
+    unspin.screen(TEXT, discover=False)
+    assert built == []  # listed phrases only: no discovery model
+    unspin.screen(TEXT)
+    unspin.screen(TEXT, field=WHITELISTED[0])
+    assert built == [1]  # one model for every field
+
+
 def test_unspin_screen_wants_text_or_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNSPIN_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(unspin, "_SCREENERS", {})

@@ -31,6 +31,7 @@ from unspin.result import CheckReport, Edit, Restoration, UnspinInputError
 
 if TYPE_CHECKING:
     from unspin.index import Index
+    from unspin.screening import Screener
     from unspin.screening_result import ScreenReport
     from unspin.tracing import TraceReport
 
@@ -253,7 +254,7 @@ def trace(text: str, index: str | os.PathLike[str] | Index, *, limit: int = 3) -
     return _trace(text, index, limit=limit)
 
 
-_SCREENERS: dict[tuple[str | None, bool], object] = {}
+_SCREENERS: dict[tuple[str | None, bool], Screener] = {}
 
 
 def screen(
@@ -276,10 +277,11 @@ def screen(
     key = (field, discover)
     screener = _SCREENERS.get(key)
     if screener is None:
-        shared = next(iter(_SCREENERS.values()), None)
+        # the discovery model takes a second to load and is the same for every field
+        shared = next((s for s in _SCREENERS.values() if s.options.discover), None)
         screener = Screener(
             options=ScreenOptions(field=field, discover=discover),
-            discoverer=getattr(shared, "_discoverer", None),
+            discoverer=shared.discoverer if discover and shared is not None else None,
         )
         _SCREENERS[key] = screener
     if path is not None:
