@@ -19,6 +19,7 @@ import pytest
 pytest.importorskip("reportlab")
 pypdf = pytest.importorskip("pypdf")
 
+from pdf_faults import break_pages_containing  # noqa: E402
 from reportlab.lib.enums import TA_JUSTIFY  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
@@ -480,14 +481,7 @@ def test_aes_encrypted(tmp_path: Path) -> None:
 
 def test_failing_page_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _canvas_pdf(tmp_path / "p.pdf", [_column(p) for p in PAGE_SENTENCES])
-    real = pypdf.PageObject.extract_text
-
-    def flaky(self: object, *args: object, **kw: object) -> str:
-        if "sensors used" in real(self):  # type: ignore[arg-type]
-            raise KeyError("/Broken")
-        return real(self, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pypdf.PageObject, "extract_text", flaky)
+    break_pages_containing(monkeypatch, "sensors used")
     doc = read_pdf(path)
     assert doc.skipped == [2]
     assert [p.number for p in doc.pages] == [1, 3]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from pdf_faults import break_pages_containing
 from test_pdf import _canvas_pdf, _column
 
 import unspin
@@ -204,16 +205,8 @@ def test_screen_pdf_pages(screener: Screener, tmp_path: Path) -> None:
 def test_pdf_page_numbers_after_a_skipped_page(
     screener: Screener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pypdf = pytest.importorskip("pypdf")
     path = _pdf(tmp_path / "three.pdf", PDF_PAGES)
-    real = pypdf.PageObject.extract_text
-
-    def flaky(self: object, *args: object, **kw: object) -> str:
-        if "sensors used" in real(self):  # type: ignore[arg-type]
-            raise KeyError("/Broken")
-        return real(self, *args, **kw)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pypdf.PageObject, "extract_text", flaky)
+    break_pages_containing(monkeypatch, "sensors used")
     report = variant(screener, discover=False).screen_file(path)
     assert report.skipped_pages == [2] and "2" in report.message
     [f] = report.listed
