@@ -78,6 +78,7 @@ from typing import Any
 
 from benchmarks.data import REPO_ROOT, data_path
 from benchmarks.restore import _pin_one_core, machine_info, write_results
+from unspin.tokenize import word_count
 
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "science.json"
 PARAMS_PATH = REPO_ROOT / "src" / "unspin" / "data" / "discovery_params.json"
@@ -320,12 +321,6 @@ def news_baseline(items: Sequence[Item], idx: Sequence[int]) -> dict[str, Any]:
     n = max(1, len(idx))
     return {"items": len(idx), "flagged": flagged, "exact": exact,
             "flagged_share": round(flagged / n, 4), "exact_share": round(exact / n, 4)}
-
-
-def word_count(text: str) -> int:
-    from unspin.tokenize import tokenize
-
-    return sum(1 for t in tokenize(text) if t.is_word)
 
 
 # --------------------------------------------------------------------------------------------
