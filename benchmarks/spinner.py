@@ -23,6 +23,7 @@ original, and the gold swaps with character offsets into the spun text. Behaviou
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -405,7 +406,17 @@ class SystemThesaurus:
 
 @cache
 def system_thesaurus() -> SystemThesaurus:
-    return SystemThesaurus()
+    """The simulator's thesaurus. Without WordNet or MyThes the spun sets lose most of their
+    thesaurus swaps and every figure changes, so a benchmark stops here and says what to
+    install (``UNSPIN_BENCH_PARTIAL_THESAURUS=1`` runs on with what there is)."""
+    th = SystemThesaurus()
+    if th.notes and os.environ.get("UNSPIN_BENCH_PARTIAL_THESAURUS") != "1":
+        raise SystemExit(
+            "benchmark spinner: " + "; ".join(th.notes)
+            + ".\nThe spun sets need the system thesauri: apt-get install wordnet-base "
+            "mythes-en-us (or set UNSPIN_BENCH_PARTIAL_THESAURUS=1 to run without them)"
+        )
+    return th
 
 
 # --------------------------------------------------------------------------------------------

@@ -401,3 +401,19 @@ def test_cli_lm_path_must_exist(tmp_path, capsys) -> None:
     f.write_text(SPUN, encoding="utf-8")
     assert main(["check", "--lm", str(tmp_path / "missing"), str(f)]) == 2
     assert "--lm: no language model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "sizes", [[10] * 30, [100, 5, 5, 5, 60, 60, 3], [128], [], [1], [40, 90, 20, 70, 10, 50]]
+)
+def test_rows_are_packed_evenly_and_hold_every_item(sizes) -> None:
+    rows = neural._pack_rows(sizes, 128)
+    assert sorted(k for row in rows for k in row) == list(range(len(sizes)))
+    assert all(row == sorted(row) and row for row in rows)
+    if not sizes:
+        return
+    lengths = [sum(sizes[k] for k in row) for row in rows]
+    # no more rows than packing in order needs, and no row longer than an even share plus one
+    # item
+    assert len(rows) <= -(-sum(sizes) // 128) * 2
+    assert max(lengths) <= sum(sizes) / len(rows) + max(sizes)

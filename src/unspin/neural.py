@@ -35,6 +35,9 @@ _GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 CACHE_VERSION = "v1-bf16"  # bump when the converted form changes
 MAX_TOKENS = 64  # a window longer than this (in tokens) is cut on the left
 ROW_TOKENS = 128  # sequences packed per row when scoring pairs (attention is quadratic in it)
+# Row widths and output rows are padded to a multiple of this: the CPU matrix kernels are
+# prepared once per shape, and a few dozen shapes are reused where any width would make new ones
+SHAPE_STEP = 32
 
 
 _Item = tuple[list[int], list[int], list[int]]  # token ids: (prefix, continuation a, b)
@@ -171,6 +174,13 @@ class NeuralLM:
         self.dtype = _fast_dtype(torch, self.device)
         self.model = model.to(self.device, dtype=self.dtype).eval()
         self.tokenizer = tokenizer
+        # Llama decoders (SmolLM2) run through a leaner forward than transformers' own;
+        # UNSPIN_NEURAL_LEAN=0 keeps transformers' forward (for comparison)
+        self._lean = None
+        if os.environ.get("UNSPIN_NEURAL_LEAN", "1") != "0":
+            from unspin.llama_lean import lean_decoder
+
+            self._lean = lean_decoder(self.model)
         bos = tokenizer.bos_token_id
         if bos is None:
             bos = tokenizer.eos_token_id
@@ -217,17 +227,9 @@ class NeuralLM:
         """For each (prefix, a, b): (log P(a | prefix), log P(b | prefix)). Items are packed
         end to end into rows of about ROW_TOKENS (a block mask keeps them apart) instead of
         padded, and the rows go to the model a few at a time."""
-        rows: list[list[int]] = [[]]
-        used = 0
-        for k, (p, ca, cb) in enumerate(items):
-            size = len(p) + len(ca) + len(cb)
-            if rows[-1] and used + size > ROW_TOKENS:
-                rows.append([])
-                used = 0
-            rows[-1].append(k)
-            used += size
         out = [(0.0, 0.0)] * len(items)
         per_call = max(1, self.batch_size // 2)  # ~1,000 tokens per call at the default 16
+        rows = _pack_rows([len(p) + len(a) + len(b) for p, a, b in items], ROW_TOKENS)
         with self._lock, self.torch.inference_mode():
             for s in range(0, len(rows), per_call):
                 batch = rows[s : s + per_call]
@@ -246,11 +248,13 @@ class NeuralLM:
         torch = self.torch
         dev = self.device
         width = max(sum(len(p) + len(a) + len(b) for p, a, b in row) for row in rows)
+        width = -(-width // SHAPE_STEP) * SHAPE_STEP
         ids = torch.full((len(rows), width), self.bos, dtype=torch.long)
         pos = torch.zeros((len(rows), width), dtype=torch.long)
         mask = torch.zeros((len(rows), 1, width, width), dtype=torch.bool)
         causal = torch.ones((2 * MAX_TOKENS, 2 * MAX_TOKENS), dtype=torch.bool).tril()
         pred_at: list[tuple[int, int]] = []  # (row, column) whose output predicts a token
+        pred_of: list[int] = []  # for each target, its index in pred_at
         targets: list[int] = []
         owner: list[int] = []  # the continuation (2 * item + 0 for a, 1 for b) it adds to
         item = 0
@@ -262,6 +266,8 @@ class NeuralLM:
                 pos[r, col : col + n] = torch.arange(n)
                 mask[r, 0, col : col + n, col : col + n] = causal[:n, :n]
                 start = col + n
+                last = len(pred_at)  # the prefix's last token predicts c[0] of both sides
+                pred_at.append((r, col + n - 1))
                 for side, c in enumerate((ca, cb)):
                     m = len(c)
                     if not m:
@@ -270,8 +276,9 @@ class NeuralLM:
                     pos[r, start : start + m] = torch.arange(n, n + m)
                     mask[r, 0, start : start + m, col : col + n] = True
                     mask[r, 0, start : start + m, start : start + m] = causal[:m, :m]
-                    # the prefix's last token predicts c[0]; c[t] predicts c[t + 1]
-                    pred_at.append((r, col + n - 1))
+                    # c[t] predicts c[t + 1]
+                    pred_of.append(last)
+                    pred_of += range(len(pred_at), len(pred_at) + m - 1)
                     pred_at += [(r, start + t) for t in range(m - 1)]
                     targets += c
                     owner += [2 * item + side] * m
@@ -281,23 +288,51 @@ class NeuralLM:
             for x in range(col, width):  # padding sees itself only: no empty attention row
                 mask[r, 0, x, x] = True
         totals = torch.zeros(2 * item, dtype=torch.float32, device=dev)
-        if pred_at:
-            hidden = self.model.get_decoder()(
-                input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
-                use_cache=False,
-            ).last_hidden_state
+        if targets:
+            ids, mask, pos = ids.to(dev), mask.to(dev), pos.to(dev)
+            if self._lean is not None:
+                hidden = self._lean(ids, mask, pos)
+            else:
+                hidden = self.model.get_decoder()(
+                    input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=False
+                ).last_hidden_state
+            pred_at += [pred_at[-1]] * (-len(pred_at) % SHAPE_STEP)
             rr, cc = (torch.tensor(v, device=dev) for v in zip(*pred_at, strict=True))
             head = self.model.get_output_embeddings()
-            lp = torch.log_softmax(head(hidden[rr, cc]).float(), dim=-1)
-            tgt = torch.tensor(targets, dtype=torch.long, device=dev)
+            logits = head(hidden[rr, cc]).float()
+            at = torch.tensor(pred_of, dtype=torch.long, device=dev)
+            picked = logits[at, torch.tensor(targets, dtype=torch.long, device=dev)]
+            # log-sum-exp in place: the logits are the largest tensor here
+            top = logits.amax(dim=-1, keepdim=True)
+            norm = logits.sub_(top).exp_().sum(dim=-1).log_().add_(top.squeeze(-1))
             totals.index_add_(0, torch.tensor(owner, dtype=torch.long, device=dev),
-                              lp.gather(-1, tgt[:, None]).squeeze(-1))
+                              picked - norm[at])
         flat = totals.tolist()
         out, k = [], 0
         for row in rows:
             out.append([(flat[2 * (k + i)], flat[2 * (k + i) + 1]) for i in range(len(row))])
             k += len(row)
         return out
+
+
+def _pack_rows(sizes: Sequence[int], row_tokens: int) -> list[list[int]]:
+    """Indexes of ``sizes`` grouped into rows for one padded batch: as few rows as greedy
+    packing into ``row_tokens`` needs, then the items spread over them largest first onto the
+    shortest row, so that the rows come out about equally long and padding (every row is
+    padded to the longest) stays small."""
+    n_rows, used = 1, 0
+    for size in sizes:
+        if used and used + size > row_tokens:
+            n_rows += 1
+            used = 0
+        used += size
+    rows: list[list[int]] = [[] for _ in range(n_rows)]
+    lengths = [0] * n_rows
+    for k in sorted(range(len(sizes)), key=lambda k: -sizes[k]):
+        r = min(range(n_rows), key=lengths.__getitem__)
+        rows[r].append(k)
+        lengths[r] += sizes[k]
+    return [sorted(row) for row in rows if row]
 
 
 class LazyNeuralLM:
