@@ -38,7 +38,7 @@ from benchmarks.restore import (
     machine_info,
     write_results,
 )
-from benchmarks.spinner import Spinner, SpunDoc, _Key, _stable_seed
+from benchmarks.spinner import DictionarySpinner, Spinner, SpunDoc, _Key, _stable_seed
 from unspin.engine import Engine
 from unspin.index import Index
 from unspin.learn import (
@@ -132,6 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--accurate", action="store_true",
                     help="restore in accurate mode (neural rescoring; two cores)")
+    ap.add_argument(
+        "--spinner", choices=("dictionary", "positions"), default="dictionary",
+        help="dictionary: a fixed dictionary applied to every occurrence (DictionarySpinner); "
+        "positions: fixed replacements, but 20%% of each copy's eligible words drawn at random "
+        "(HiddenSpinner, the first version of this benchmark)",
+    )
     args = ap.parse_args(argv)
     split, table = bbc_split(), load_table()
     if split is None or table is None:
@@ -144,8 +150,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     articles = ev[:1000]
-    copies = spin(HiddenSpinner(half_b, seed=101, rate=0.20), articles)
-    other = spin(HiddenSpinner(half_b, seed=202, rate=0.20), ev[1000:1100])
+    results["spinner"] = args.spinner
+
+    def make(seed: int) -> Spinner:
+        if args.spinner == "dictionary":
+            return DictionarySpinner(half_b, seed=seed)
+        return HiddenSpinner(half_b, seed=seed, rate=0.20)
+
+    copies = spin(make(101), articles)
+    other = spin(make(202), ev[1000:1100])
     results["spin_s"] = round(time.perf_counter() - t0, 1)
     base = Engine(exclude_table_originals=table_originals(half_b))
     if args.accurate:  # neural rescoring on top (unspin[neural]); the model uses every core
