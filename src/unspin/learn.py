@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -181,46 +181,201 @@ def _dictionary_forms(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
     return known or {tag: forms for tag in _TAGS[upos] if (forms := _inflect(lemma, tag))}
 
 
-def extract_substitutions(copy: str, source: str) -> tuple[list[tuple[str, str]], Counter[str]]:
-    """The spinner's substitutions in an aligned (copy, source) pair, folded to lemmas, and
-    the reasons other differences were dropped."""
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+MAX_INSERT_WORDS = 3  # words a spinner adds next to a kept word ("together with" for "with")
+
+
+def _numbers(phrase: str) -> list[str]:
+    """The numbers of a phrase, digits and spelled-out small numbers alike ("two" -> "2")."""
+    out = []
+    for w in phrase.split():
+        if any(c.isdigit() for c in w):
+            out.append(w.replace(",", ""))
+        elif w in _NUMBER_WORDS:
+            out.append(_NUMBER_WORDS[w])
+    return out
+
+
+def _changed_number(a: str, b: str) -> bool:
+    """Both sides hold numbers and they differ: an edit of the facts, not a synonym ("14" ->
+    "15"). "2" -> "two" and "12 months" -> "year" are spinner swaps."""
+    na, nb = _numbers(a), _numbers(b)
+    return bool(na) and bool(nb) and na != nb
+
+
+def _drop_reason(
+    copy: str, source: str, start: int, source_start: int, spun: str, original: str,
+    quoted: set[int], names: tuple[set[str], set[str]],
+) -> str | None:
+    a, b = _norm(spun), _norm(original)
+    if max(len(a.split()), len(b.split())) > min(MAX_PHRASE_WORDS, MAX_SWAP_WORDS):
+        return "longer than 4 words"
+    if _changed_number(a, b):
+        return "numbers"
+    if start in quoted:
+        return "inside quotes"
+    if _has_name(copy, start, spun, names[0]) or _has_name(
+        source, source_start, original, names[1]
+    ):
+        return "names"
+    if a.replace(" ", "").replace("-", "") == b.replace(" ", "").replace("-", ""):
+        return "house style"
+    if " " not in a + b and min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b) <= 1:
+        return "spelling variant"
+    return None
+
+
+@dataclass(frozen=True)
+class _Gap:
+    """One difference between a copy and its source that may be spinner substitutions:
+    ``pairs`` when it reads one way only, else the two sides' ``words`` (both sides several
+    words: side-by-side swaps or one phrase swap; see :func:`_resolve`)."""
+
+    pairs: tuple[tuple[str, str], ...] = ()
+    words: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
+def _gaps(copy: str, source: str) -> tuple[list[_Gap], Counter[str]]:
+    from unspin.align import words
+
     al = align(copy, source)
     quoted = {t.start for t in tokenize(copy) if t.quoted}
-    copy_names, source_names = _names(copy), _names(source)
-    kept: list[tuple[str, str]] = []
+    names = (_names(copy), _names(source))
+    cw, sw = words(copy), words(source)
+    gaps: list[_Gap] = []
     dropped: Counter[str] = Counter()
     for s in al.swaps:
+        if s.kind == "insert":
+            gaps += _insertions(copy, source, s, cw, sw, quoted, names, dropped)
+            continue
         if s.kind != "swap":
             continue
         a, b = _norm(s.spun), _norm(s.original)
         if not a or not b:
             continue
-        if max(len(a.split()), len(b.split())) > min(MAX_PHRASE_WORDS, MAX_SWAP_WORDS):
-            dropped["longer than 4 words"] += 1
-        elif any(c.isdigit() for c in a + b):
-            dropped["numbers"] += 1
-        elif s.start in quoted:
-            dropped["inside quotes"] += 1
-        elif _has_name(copy, s.start, s.spun, copy_names) or _has_name(
-            source, s.source_start, s.original, source_names
-        ):
-            dropped["names"] += 1
-        elif a.replace(" ", "").replace("-", "") == b.replace(" ", "").replace("-", ""):
-            dropped["house style"] += 1
-        elif " " not in a + b and min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b) <= 1:
-            dropped["spelling variant"] += 1
+        why = _drop_reason(copy, source, s.start, s.source_start, s.spun, s.original,
+                           quoted, names)
+        if why:
+            dropped[why] += 1
+            continue
+        wa, wb = a.split(), b.split()
+        if len(wa) > 1 and len(wb) > 1:
+            gaps.append(_Gap(words=(tuple(wa), tuple(wb))))
         else:
-            wa, wb = a.split(), b.split()
-            if len(wa) == len(wb) > 1:
-                # "greenback mellower" -> "dollar higher": adjacent one-word swaps
-                for x, y in zip(wa, wb, strict=True):
-                    if x != y:
-                        kept.append(fold(x, y))
-            elif len(wa) > 1 and len(wb) > 1:
-                dropped["adjacent swaps that cannot be told apart"] += 1
+            gaps.append(_Gap((fold(a, b),)))
+    return gaps, dropped
+
+
+def _insertions(copy, source, s, cw, sw, quoted, names, dropped) -> list[_Gap]:
+    """Words only the copy has, right before or after a kept word: the spinner replaced the
+    kept word by a longer phrase ("with" -> "together with", "despite" -> "despite the fact
+    that"). Both readings are offered (the inserted words with the word after them, and with
+    the word before); only the one that recurs passes :func:`learned_table`'s gates."""
+    import bisect
+
+    ins = _norm(s.spun)
+    if not ins or len(ins.split()) > MAX_INSERT_WORDS:
+        return []
+    i = bisect.bisect_left(cw.starts, s.start)
+    j = bisect.bisect_left(cw.starts, s.end)
+    at = bisect.bisect_left(sw.starts, s.source_start)  # the source word after the insert
+    out = []
+    for k, src_k, before in ((j, at, False), (i - 1, at - 1, True)):
+        if not (0 <= k < len(cw.lower) and 0 <= src_k < len(sw.lower)):
+            continue
+        kept = cw.lower[k]
+        if not kept[:1].isalpha() or sw.lower[src_k] != kept:
+            continue
+        ks, ke = cw.starts[k], cw.ends[k]
+        lo, hi = (ks, s.end) if before else (s.start, ke)
+        why = _drop_reason(copy, source, lo, sw.starts[src_k], copy[lo:hi], copy[ks:ke],
+                           quoted, names)
+        if why:
+            dropped[why] += 1
+            continue
+        out.append(_Gap((fold(_norm(copy[lo:hi]), kept),)))
+    return out
+
+
+def extract_substitutions(
+    copy: str, source: str, known: set[tuple[str, str]] | None = None
+) -> tuple[list[tuple[str, str]], Counter[str]]:
+    """The spinner's substitutions in an aligned (copy, source) pair, folded to lemmas, and
+    the reasons other differences were dropped.
+
+    Where both sides of a difference have several words, it may be swaps side by side
+    ("workplace mentioned" -> "office said") or one phrase swap ("akin to" -> "such as").
+    With ``known`` (pairs learned elsewhere), known pairs are peeled off both ends and what is
+    left is one phrase swap; without it, sides of equal length are split word by word and
+    others kept whole."""
+    gaps, dropped = _gaps(copy, source)
+    return _resolve(gaps, known), dropped
+
+
+def _resolve(gaps: list[_Gap], known: set[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    kept: list[tuple[str, str]] = []
+    for g in gaps:
+        if g.words is None:
+            kept.extend(g.pairs)
+        elif known is None:
+            wa, wb = g.words
+            if len(wa) == len(wb):
+                kept.extend(fold(x, y) for x, y in zip(wa, wb, strict=True) if x != y)
             else:
-                kept.append(fold(a, b))
-    return kept, dropped
+                kept.append((" ".join(wa), " ".join(wb)))
+        else:
+            kept.extend(_peel(*g.words, known))
+    return kept
+
+
+def _same_number(a: Sequence[str], b: Sequence[str]) -> bool:
+    na, nb = _numbers(" ".join(a)), _numbers(" ".join(b))
+    return bool(na) and na == nb and len(a) == len(b) == 1
+
+
+def _peel(
+    wa: Sequence[str], wb: Sequence[str], known: set[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Split a many-to-many difference: take known pairs (a word for a phrase of up to four
+    words or the other way round, or the same number written another way) off either end
+    while both sides last; what remains of both sides is one phrase swap ("5 one thousand
+    thousand" against "five million": "5" -> "five", then "one thousand thousand" ->
+    "million"). A remainder on one side only is dropped."""
+    a, b = list(wa), list(wb)
+    out: list[tuple[str, str]] = []
+    moved = True
+    while a and b and moved:
+        moved = False
+        for at_end in (True, False):
+            for la, lb in _UNIT_SHAPES:
+                if la > len(a) or lb > len(b) or (la == len(a) and lb < len(b)) or (
+                    lb == len(b) and la < len(a)
+                ):
+                    continue  # a unit may take a whole side only with the whole other side
+                xa = a[-la:] if at_end else a[:la]
+                xb = b[-lb:] if at_end else b[:lb]
+                pair = fold(" ".join(xa), " ".join(xb))
+                if pair in known or _same_number(xa, xb):
+                    out.append(pair)
+                    del a[len(a) - la if at_end else 0 : len(a) if at_end else la]
+                    del b[len(b) - lb if at_end else 0 : len(b) if at_end else lb]
+                    moved = True
+                    break
+            if moved or not (a and b):
+                break
+    if a and b:
+        out.append(fold(" ".join(a), " ".join(b)))
+    return out
+
+
+# (copy words, source words) of the pairs that _peel takes off, longest first
+_UNIT_SHAPES = [(la, lb) for la in range(4, 0, -1) for lb in range(4, 0, -1) if la == 1 or lb == 1]
 
 
 # --------------------------------------------------------------------------- learning
@@ -232,10 +387,16 @@ def learn(index: Index) -> LearnSummary:
     summary = LearnSummary()
     counts: Counter[tuple[str, str, str]] = Counter()
     in_copies: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    per_copy: list[tuple[str, str, list[_Gap]]] = []
+    singles: set[tuple[str, str]] = set()  # swaps with a one-word side, for _peel
     for url, site, text, source in index.iter_copies():
         summary.copies += 1
-        subs, dropped = extract_substitutions(text, source.text)
+        gaps, dropped = _gaps(text, source.text)
         summary.dropped.update(dropped)
+        per_copy.append((url, site, gaps))
+        singles.update(p for g in gaps for p in g.pairs)
+    for url, site, gaps in per_copy:
+        subs = _resolve(gaps, singles)
         summary.substitutions += len(subs)
         for spun, orig in subs:
             for s in (site, GLOBAL):
