@@ -12,7 +12,9 @@ this dictionary is bundled.
    the 200 copies whose sources are *not* in the index (copies 800-999) with the learned
    priors; report error reduction, swap recall, edit precision.
 3. Wrong edits per 1,000 words on 150 clean BBC dev articles, and restoration of 100 copies
-   made by another spinner (another seed's dictionary), with N = 0 and N = 300 priors.
+   made by a sibling farm (the same simulator and table half, another seed's dictionary) and
+   of 100 made by a different spinner (the other simulator, on table half A), with N = 0 and
+   N = 300 priors.
 4. Time to learn from 1,000 traced pairs.
 
 Results: table on stdout, JSON in ``benchmarks/results/learn.json`` (git-ignored).
@@ -41,14 +43,8 @@ from benchmarks.restore import (
 from benchmarks.spinner import DictionarySpinner, Spinner, SpunDoc, _Key, _stable_seed
 from unspin.engine import Engine
 from unspin.index import Index
-from unspin.learn import (
-    MIN_EVIDENCE,
-    evidence,
-    learn,
-    learned_table,
-    record_copies,
-    signature_forms,
-)
+from unspin.learn import learn, learned_table, record_copies
+from unspin.spinner_profile import profile_from_index
 
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "learn.json"
 SITE = "farm.example"
@@ -63,30 +59,30 @@ class HiddenSpinner(Spinner):
 
 
 class Gated:
-    """What ``unspin.restore(text, index=..., site=...)`` does: the learned priors only for a
-    text that reads like the learned spinner's output, the plain engine otherwise."""
+    """What ``unspin.restore(text, index=..., site=...)`` does: the learned spinner profile of
+    ``site`` (its own, else every site's) for a text that reads like that spinner's output,
+    the plain engine otherwise."""
 
-    def __init__(self, base: Engine, rows: list, site: str) -> None:
+    def __init__(self, base: Engine, index: Index, site: str) -> None:
         self.base = base
-        self.forms = signature_forms(rows, site)
-        extra = learned_table(rows, site)
-        self.table_forms = len(extra)
-        self.learned = (
-            Engine(
-                lexicon=base.lexicon.with_table(extra),
+        self.profile = profile_from_index(index, site)
+        self.table_forms = 0
+        self.learned = base
+        if self.profile is not None:
+            table = self.profile.table()
+            self.table_forms = len(table)
+            self.learned = Engine(
+                lexicon=base.lexicon.with_table(table),
                 lm=base.lm,
                 params=base.params,
-                learned_pairs=base.lexicon.new_pairs(extra),
                 neural=base.neural,
                 neural_params=base.neural_params,
+                profile=self.profile,
             )
-            if extra
-            else base
-        )
         self.used = 0
 
     def restore(self, text: str) -> Any:
-        if evidence(text, self.forms) >= MIN_EVIDENCE:
+        if self.profile is not None and self.profile.matches(text):
             self.used += 1
             return self.learned.restore(text)
         return self.base.restore(text)
@@ -158,7 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return HiddenSpinner(half_b, seed=seed, rate=0.20)
 
     copies = spin(make(101), articles)
+    # a sibling farm: the same kind of spinner and table (another seed's choices), and a
+    # different one: the other simulator on the other half of the table
     other = spin(make(202), ev[1000:1100])
+    different = spin(
+        HiddenSpinner(half_a, seed=303, rate=0.20) if args.spinner == "dictionary"
+        else DictionarySpinner(half_a, seed=303),
+        ev[1000:1100],
+    )
     results["spin_s"] = round(time.perf_counter() - t0, 1)
     base = Engine(exclude_table_originals=table_originals(half_b))
     if args.accurate:  # neural rescoring on top (unspin[neural]); the model uses every core
@@ -189,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     record_copies(idx, batch)
                     recorded = n
                 summary = learn(idx)
-                engine = Gated(base, idx.learned(), SITE)
+                engine = Gated(base, idx, SITE)
                 res = _summary(bench_spun(engine, held, Timer()))
                 res.update(
                     n=n,
@@ -218,10 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     o["docs_with_priors"] = engine.used
                     results[f"other_spinner_N{n}"] = o
                     # the same copies from their own site: only the global pairs apply
-                    own = Gated(base, idx.learned(), "other.example")
+                    own = Gated(base, idx, "other.example")
                     o = _summary(bench_spun(own, other, Timer()))
                     o["docs_with_priors"] = own.used
                     results[f"other_spinner_own_site_N{n}"] = o
+                    engine.used = 0
+                    o = _summary(bench_spun(engine, different, Timer()))
+                    o["docs_with_priors"] = engine.used
+                    results[f"different_spinner_N{n}"] = o
             results["curve"] = curve
 
         # learning speed: 1,000 traced pairs
@@ -262,11 +269,14 @@ def render(r: dict[str, Any]) -> None:
     for n in (0, NS[-1]):
         c, o = r[f"clean_N{n}"], r[f"other_spinner_N{n}"]
         u = r[f"other_spinner_own_site_N{n}"]
+        x = r[f"different_spinner_N{n}"]
         print(
             f"priors from N={n}: clean BBC {c['wrong_per_1000_words']:.2f} wrong/1k words; "
-            f"other spinner as the farm's site: error reduction {o['error_reduction']:.3f}, "
-            f"precision {o['edit_precision']:.3f}; from its own site: "
-            f"{u['error_reduction']:.3f}, {u['edit_precision']:.3f}"
+            f"sibling farm as the farm's site: error reduction {o['error_reduction']:.3f}, "
+            f"precision {o['edit_precision']:.3f}, {o['wrong_per_1000_words']:.2f} wrong/1k; "
+            f"from its own site: {u['error_reduction']:.3f}, {u['edit_precision']:.3f}; "
+            f"different spinner as the farm's site: {x['error_reduction']:.3f}, "
+            f"{x['edit_precision']:.3f}, {x['wrong_per_1000_words']:.2f} wrong/1k"
         )
     lr = r["learn_1000"]
     print(

@@ -59,10 +59,10 @@ def test_new_index_has_schema_version_and_wal(tmp_path: Path) -> None:
         idx.upsert(url("harbour"), HARBOUR)
     con = raw(path)
     try:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert tables == {"documents", "postings", "copies", "learned"}
+        assert tables == {"documents", "postings", "copies", "learned", "site_words"}
     finally:
         con.close()
 
@@ -74,17 +74,35 @@ def test_schema_1_index_is_upgraded_in_place(tmp_path: Path) -> None:
     con = raw(path)
     con.execute("DROP TABLE copies")
     con.execute("DROP TABLE learned")
+    con.execute("DROP TABLE site_words")
     con.execute("PRAGMA user_version=1")
     con.commit()
     con.close()
     with Index(path, create=False) as idx:
         assert len(idx) == 1
-        assert idx.learned() == []
+        assert idx.learned() == [] and idx.site_words("*") == {}
     con = raw(path)
     try:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     finally:
         con.close()
+
+
+def test_schema_2_index_gains_site_words(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with Index(path) as idx:
+        _, doc = idx.upsert(url("harbour"), HARBOUR)
+        idx.record_copy("https://farm.example/a", "farm.example", HARBOUR, doc)
+        idx.replace_learned([("farm.example", "mention", "say", 2, 1, 2)])
+    con = raw(path)
+    con.execute("DROP TABLE site_words")
+    con.execute("PRAGMA user_version=2")
+    con.commit()
+    con.close()
+    with Index(path, create=False) as idx:
+        assert idx.learned() == [("farm.example", "mention", "say", 2, 1, 2)]  # kept
+        idx.replace_site_words([("farm.example", "harbour", 3, 2, 3)])
+        assert idx.site_words("farm.example") == {"harbour": (3, 2, 3)}
 
 
 def test_reopen_keeps_documents(tmp_path: Path) -> None:

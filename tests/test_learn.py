@@ -396,10 +396,11 @@ def test_site_of() -> None:
 
 def test_learn_stores_per_site_and_global_counts(farm: Learned) -> None:
     idx = farm.index
-    # said -> mentioned: 2 in the harbour copy (its third sits in a dropped 5-word gap), 1 in
-    # each of orchard, library, clinic and bakery, 1 in each of the two rail posts
-    assert row(idx, SITE, "mention", "say") == (8, 7, 9)
-    assert row(idx, GLOBAL, "mention", "say") == (8, 7, 9)
+    # said -> mentioned: 2 in the harbour copy (its third sits in a dropped 5-word gap, which
+    # "seen" does not count), 1 in each of orchard, library, clinic and bakery, 1 in each of
+    # the two rail posts
+    assert row(idx, SITE, "mention", "say") == (8, 7, 8)
+    assert row(idx, GLOBAL, "mention", "say") == (8, 7, 8)
     # trains -> railcars: twice in each rail post; inflection unknown, kept as written
     assert row(idx, SITE, "railcars", "trains") == (4, 2, 4)
     # the other site's spinner
@@ -482,8 +483,15 @@ def test_learn_seen_counts_every_occurrence_of_the_spun_wording(tmp_path: Path) 
         assert row(idx, SITE, "any other", "another") == (2, 1, 3)
         assert row(idx, GLOBAL, "any other", "another") == (2, 1, 3)
         assert row(idx, SITE, "mention", "say") == (1, 1, 1)
-        # "seen" counts every inflected form of a one-word pattern
-        idx.record_copy("https://farm.example/c", SITE, "They mention it and she mentions it.", a)
+        # "seen" counts every inflected form of a one-word pattern kept verbatim
+        kept = "They mention it and she mentions it, the council said on Monday."
+        _, c = idx.upsert(source_url("c"), kept)
+        idx.record_copy("https://farm.example/c", SITE, kept, c)
+        learn(idx)
+        assert row(idx, SITE, "mention", "say") == (1, 1, 3)
+        # but not where the copy differs from its source
+        other = "They speak of it and she speaks of it, the mayor would mention it on Monday."
+        idx.record_copy("https://farm.example/d", SITE, other, c)
         learn(idx)
         assert row(idx, SITE, "mention", "say") == (1, 1, 3)
 
@@ -501,12 +509,6 @@ def test_learn_again_gives_the_same_rows(farm: Learned) -> None:
     assert again.dropped == farm.summary.dropped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'seen' counts every occurrence of the spun wording, also those inside swaps that "
-    "extraction dropped (here a 5-word gap), so a fully consistent swap gets share < 1 and "
-    "can miss SIGNATURE_SHARE",
-)
 def test_seen_does_not_count_occurrences_inside_dropped_swaps(one_copy: Learned) -> None:
     # all three "mentioned" in the harbour copy stand for "said"
     got = row(one_copy.index, SITE, "mention", "say")
@@ -745,7 +747,7 @@ def test_site_report(farm: Learned) -> None:
         "original": "say",
         "count": 8,
         "copies": 7,
-        "seen": 9,
+        "seen": 8,
     }
     counts = [s["count"] for s in mine["substitutions"]]
     assert counts == sorted(counts, reverse=True)
@@ -804,7 +806,7 @@ def test_engine_for_an_index_with_nothing_learned(tmp_path: Path) -> None:
 def test_index_schema_version_and_learned_columns(farm: Learned) -> None:
     con = sqlite3.connect(farm.path)
     try:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         learned_cols = {r[1]: r for r in con.execute("PRAGMA table_info(learned)")}
         want = {"site", "spun", "original", "count", "copies", "seen", "origin"}
         assert set(learned_cols) == want
@@ -812,3 +814,19 @@ def test_index_schema_version_and_learned_columns(farm: Learned) -> None:
         assert copies_cols["source"][3] == 0  # nullable: a copy may have no source
     finally:
         con.close()
+
+
+def test_learn_stores_word_statistics_per_site(farm: Learned) -> None:
+    words = farm.index.site_words(SITE)
+    everywhere = farm.index.site_words(GLOBAL)
+    # the farm's spinner writes "mentioned" for "said": in its copies, never in its sources
+    n_copies, verbatim, n_sources = words["mentioned"]
+    assert n_copies >= 3 and verbatim == 0 and n_sources == 0
+    n_copies, verbatim, n_sources = words["said"]
+    assert n_copies == 0 and n_sources >= 3
+    # a word the spinner leaves alone is verbatim wherever it stands outside a swap
+    n_copies, verbatim, n_sources = words["the"]
+    assert n_copies > 10 and verbatim >= 0.8 * n_copies and abs(n_copies - n_sources) <= 5
+    # the global statistics add up every site's
+    for w, (c, v, s) in words.items():
+        assert everywhere[w][0] >= c and everywhere[w][1] >= v and everywhere[w][2] >= s

@@ -193,6 +193,22 @@ def restore(
 
 
 _LEARNED_ENGINES: dict[tuple, object] = {}
+_PROFILES: dict[tuple, object] = {}
+
+
+def _profile(idx: Index, site: str | None):
+    """The learned spinner profile of ``site`` in an open index (cached while the learned
+    data stay the same)."""
+    from unspin.spinner_profile import profile_from_index
+
+    stamp = idx.con.execute("SELECT count(*), total(count), total(seen) FROM learned").fetchone()
+    words = idx.con.execute("SELECT count(*) FROM site_words").fetchone()
+    key = (str(idx.path), site, *stamp, *words)
+    if key not in _PROFILES:
+        if len(_PROFILES) >= 8:
+            _PROFILES.pop(next(iter(_PROFILES)))
+        _PROFILES[key] = profile_from_index(idx, site)
+    return _PROFILES[key]
 
 
 def engine_for(
@@ -204,44 +220,51 @@ def engine_for(
     fast: bool = False,
     lm: str | os.PathLike[str] | None = None,
 ):
-    """The engine with the priors learned in ``index`` for ``site`` (and ``learned``) added to
-    its spinner table; the plain engine when there are none, or when ``text`` does not read
-    like a learned spinner's output (too few of its signature words: clean text keeps the
-    plain engine's precision). Derived engines share the language model and thesaurus and are
-    cached (a few at a time)."""
-    table: dict[str, dict[str, int]] = {}
+    """The engine for a text: with the spinner learned in ``index`` for ``site``
+    (:class:`unspin.spinner_profile.SpinnerProfile`: the site's own when it has one, else
+    every site's) when ``text`` reads like that spinner's output, and with ``learned`` (extra
+    spinner-table pairs given directly) added to its table; the plain engine otherwise. Derived
+    engines share the language model and thesaurus and are cached (a few at a time)."""
+    profile = None
     if index is not None:
         from unspin.index import opened
-        from unspin.learn import MIN_EVIDENCE, evidence, learned_table, signature_forms
 
         with opened(index) as idx:
-            rows = idx.learned()
-        if rows and (text is None or evidence(text, signature_forms(rows, site)) >= MIN_EVIDENCE):
-            table = learned_table(rows, site)
+            profile = _profile(idx, site)
+        if profile is not None and text is not None and not profile.matches(text):
+            profile = None
+    direct: dict[str, dict[str, int]] = {}
     for spun, row in (learned or {}).items():
-        dest = table.setdefault(spun, {})
+        dest = direct.setdefault(spun, {})
         for orig, n in row.items():
             dest[orig] = max(dest.get(orig, 0), int(n))
     base = get_engine(fast=fast, lm=lm)
-    if not table:
+    if profile is None and not direct:
         return base
     key = (
         id(base.neural),
-        tuple(sorted((k, tuple(sorted(v.items()))) for k, v in table.items())),
+        id(profile),
+        tuple(sorted((k, tuple(sorted(v.items()))) for k, v in direct.items())),
     )
     engine = _LEARNED_ENGINES.get(key)
     if engine is None:
         from unspin.engine import Engine
 
+        table = profile.table() if profile is not None else {}
+        for spun, row in direct.items():
+            dest = table.setdefault(spun, {})
+            for orig, n in row.items():
+                dest[orig] = max(dest.get(orig, 0), n)
         if len(_LEARNED_ENGINES) >= 4:
             _LEARNED_ENGINES.pop(next(iter(_LEARNED_ENGINES)))
         engine = Engine(
             lexicon=base.lexicon.with_table(table),
             lm=base.lm,
             params=base.params,
-            learned_pairs=base.lexicon.new_pairs(table),
+            learned_pairs=base.lexicon.new_pairs(direct),
             neural=base.neural,
             neural_params=base.neural_params,
+            profile=profile,
         )
         _LEARNED_ENGINES[key] = engine
     return engine

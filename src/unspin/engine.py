@@ -267,6 +267,7 @@ class Engine:
         learned_min_lm_gain: float = LEARNED_MIN_LM_GAIN,
         neural=None,
         neural_params: NeuralParams | None = None,
+        profile=None,
     ) -> None:
         # accurate mode: a neural LM (unspin.neural.SentenceScorer) rescores uncertain edits
         self.neural = neural
@@ -276,7 +277,12 @@ class Engine:
         # only where the language model also prefers the original
         self.learned_pairs = learned_pairs
         self.learned_min_lm_gain = learned_min_lm_gain
+        # a content farm's learned spinner (unspin.spinner_profile.SpinnerProfile): its
+        # calibrated model gives every edit its confidence
+        self.profile = profile
         self.lm = lm or NGramLM()
+        if profile is not None and getattr(profile, "unigram", None) is None:
+            profile.unigram = self.lm.unigram
         self.params = params or Params.load()
         p = self.params
         # stage 0: the final pass; stage 1: the first pass that measures the document
@@ -574,6 +580,12 @@ class Engine:
             for k in which:
                 deltas[k] = delta = next(gains)
                 confs[k] = self._neural_confidence(raw[k], delta, decisions[k][2])
+            if self.profile is not None and decisions:
+                doc = self.profile.reads_like(text)
+                for k, (first, last, d) in enumerate(decisions):
+                    confs[k] = self.profile.confidence(
+                        text[first.start : last.end], d.cand.text, confs[k], d.lm_gain, doc
+                    )
             out.append(self._edits(text, decisions, n_words, judgeable, message, confs, deltas,
                                    min_confidence))
         return out
@@ -590,7 +602,8 @@ class Engine:
         min_confidence: float | None,
     ) -> tuple[list[Edit], int, bool, str]:
         default = (
-            self.neural_params.min_confidence if self.neural is not None and decisions
+            self.profile.params.min_confidence if self.profile is not None
+            else self.neural_params.min_confidence if self.neural is not None and decisions
             else self.params.min_confidence
         )
         threshold = default if min_confidence is None else min_confidence
@@ -625,6 +638,10 @@ class Engine:
                 evidence["neural_gain"] = round(delta, 3)
             if learned:
                 evidence["learned"] = True
+            if self.profile is not None:
+                evidence["spinner"] = self.profile.evidence(
+                    text[first.start : last.end], c.text
+                )
             floor = edits[-1].end if edits else 0
             start, original = agree_article(text, first.start, c.text, floor)
             edits.append(

@@ -39,7 +39,7 @@ __all__ = [
     "prepare_document",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = (
     """
@@ -87,8 +87,19 @@ CREATE TABLE IF NOT EXISTS learned (
     PRIMARY KEY (site, spun, original, origin)
 ) WITHOUT ROWID;
 """
+    + """
+CREATE TABLE IF NOT EXISTS site_words (
+    site TEXT NOT NULL,
+    word TEXT NOT NULL,
+    in_copies INTEGER NOT NULL,  -- occurrences in the site's traced copies
+    verbatim INTEGER NOT NULL,  -- of those, outside every difference from the source
+    in_sources INTEGER NOT NULL,  -- occurrences in those copies' sources
+    PRIMARY KEY (site, word)
+) WITHOUT ROWID;
+"""
 )
-# schema 1: documents and postings; schema 2 adds traced copies and learned substitutions
+# schema 1: documents and postings; schema 2 adds traced copies and learned substitutions;
+# schema 3 adds the word statistics of each site's traced copies (rebuilt by unspin learn)
 
 _SIGN = 1 << 31  # hashes are stored as signed 32-bit values (4 bytes in a SQLite record)
 MAX_POSTINGS = 5_000  # a fingerprint shared by more documents than this says nothing
@@ -211,7 +222,7 @@ class Index:
         con = self.con
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if version == 0 and tables - {"documents", "postings", "copies", "learned"}:
+        if version == 0 and tables - {"documents", "postings", "copies", "learned", "site_words"}:
             raise IndexFileError(f"{self.path} is a SQLite file but not an unspin index")
         if version > SCHEMA_VERSION:
             raise IndexFileError(
@@ -378,6 +389,26 @@ class Index:
                 " VALUES (?,?,?,?,?,?)",
                 rows,
             ).rowcount
+
+    def replace_site_words(self, rows: Iterable[tuple[str, str, int, int, int]]) -> int:
+        """Replace the word statistics by ``(site, word, in_copies, verbatim, in_sources)``."""
+        with self.transaction():
+            self.con.execute("DELETE FROM site_words")
+            return self.con.executemany(
+                "INSERT INTO site_words (site, word, in_copies, verbatim, in_sources)"
+                " VALUES (?,?,?,?,?)",
+                rows,
+            ).rowcount
+
+    def site_words(self, site: str) -> dict[str, tuple[int, int, int]]:
+        """``word -> (in_copies, verbatim, in_sources)`` for one site (``*``: all sites)."""
+        return {
+            w: (c, v, s)
+            for w, c, v, s in self.con.execute(
+                "SELECT word, in_copies, verbatim, in_sources FROM site_words WHERE site=?",
+                (site,),
+            )
+        }
 
     def add_learned(self, rows: Iterable[tuple[str, str, str, int, int, int]]) -> int:
         """Add imported counts: kept apart from learned ones (``learn`` rebuilds only those),

@@ -241,7 +241,9 @@ class _Gap:
     words: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
-def _gaps(copy: str, source: str) -> tuple[list[_Gap], Counter[str]]:
+def _gaps(copy: str, source: str) -> tuple[list[_Gap], Counter[str], list[tuple[int, int]]]:
+    """The differences of an aligned (copy, source) pair, the reasons some were dropped, and
+    the character spans of the copy that are not verbatim source text."""
     from unspin.align import words
 
     al = align(copy, source)
@@ -269,7 +271,7 @@ def _gaps(copy: str, source: str) -> tuple[list[_Gap], Counter[str]]:
             gaps.append(_Gap(words=(tuple(wa), tuple(wb))))
         else:
             gaps.append(_Gap((fold(a, b),)))
-    return gaps, dropped
+    return gaps, dropped, [(g.start, g.end) for g in al.swaps if g.end > g.start]
 
 
 def _insertions(copy, source, s, cw, sw, quoted, names, dropped) -> list[_Gap]:
@@ -314,7 +316,7 @@ def extract_substitutions(
     With ``known`` (pairs learned elsewhere), known pairs are peeled off both ends and what is
     left is one phrase swap; without it, sides of equal length are split word by word and
     others kept whole."""
-    gaps, dropped = _gaps(copy, source)
+    gaps, dropped, _ = _gaps(copy, source)
     return _resolve(gaps, known), dropped
 
 
@@ -382,16 +384,18 @@ _UNIT_SHAPES = [(la, lb) for la in range(4, 0, -1) for lb in range(4, 0, -1) if 
 
 
 def learn(index: Index) -> LearnSummary:
-    """Re-learn every site's substitutions from the traced copies in ``index``."""
+    """Re-learn every site's substitutions and word statistics from the traced copies in
+    ``index``."""
     t0 = time.perf_counter()
     summary = LearnSummary()
     counts: Counter[tuple[str, str, str]] = Counter()
     in_copies: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     per_copy: list[tuple[str, str, list[_Gap]]] = []
+    spans: dict[str, list[tuple[int, int]]] = {}  # copy url -> its non-verbatim spans
     singles: set[tuple[str, str]] = set()  # swaps with a one-word side, for _peel
     for url, site, text, source in index.iter_copies():
         summary.copies += 1
-        gaps, dropped = _gaps(text, source.text)
+        gaps, dropped, spans[url] = _gaps(text, source.text)
         summary.dropped.update(dropped)
         per_copy.append((url, site, gaps))
         singles.update(p for g in gaps for p in g.pairs)
@@ -402,14 +406,25 @@ def learn(index: Index) -> LearnSummary:
             for s in (site, GLOBAL):
                 counts[(s, spun, orig)] += 1
                 in_copies[(s, spun, orig)].add(url)
-    seen = _occurrences(index, {(s, a) for s, a, _ in counts if s != GLOBAL})
-    for (_site, spun), n in list(seen.items()):
+    kept, words = _word_statistics(index, {(s, a) for s, a, _ in counts if s != GLOBAL}, spans)
+    # "seen": the times the spun wording stands in the copies for a learned swap or for
+    # itself (kept verbatim); occurrences inside differences that were dropped say neither
+    seen: Counter[tuple[str, str]] = Counter()
+    for (s, a, _b), n in counts.items():
+        seen[(s, a)] += n
+    for (site, spun), n in kept.items():
+        seen[(site, spun)] += n
         seen[(GLOBAL, spun)] += n
     rows = [
-        (s, a, b, n, len(in_copies[(s, a, b)]), max(n, seen[(s, a)]))
+        (s, a, b, n, len(in_copies[(s, a, b)]), seen[(s, a)])
         for (s, a, b), n in sorted(counts.items())
     ]
-    index.replace_learned(rows)
+    with index.transaction():
+        index.replace_learned(rows)
+        index.replace_site_words(
+            (site, w, c[0], c[1], c[2]) for (site, w), c in sorted(words.items())
+            if c[0] + c[2] >= MIN_WORD_COUNT
+        )
     summary.pairs = len(rows)
     summary.sites = len({s for s, _, _ in counts} - {GLOBAL})
     summary.seconds = time.perf_counter() - t0
@@ -449,9 +464,19 @@ def learned_table(
     return table
 
 
-def _occurrences(index: Index, wanted: set[tuple[str, str]]) -> Counter[tuple[str, str]]:
-    """How often each (site, spun wording) occurs in that site's traced copies; a one-word
-    lemma pattern counts every inflected form."""
+MIN_WORD_COUNT = 3  # words seen fewer times in a site's copies and sources are not stored
+
+
+def _word_statistics(
+    index: Index, wanted: set[tuple[str, str]], spans: dict[str, list[tuple[int, int]]]
+) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], list[int]]]:
+    """Per (site, spun wording) of ``wanted``: how often it occurs in that site's traced
+    copies verbatim, outside every difference from the source (``spans``); a one-word lemma
+    pattern counts every inflected form. And per (site, word), for the site and for all sites
+    (:data:`GLOBAL`): [occurrences in the copies, of them verbatim, occurrences in the
+    copies' sources]."""
+    import bisect
+
     forms: dict[str, str] = {}  # surface form -> learned spun wording, for one-word patterns
     phrases: set[str] = set()
     for _, spun in wanted:
@@ -462,22 +487,34 @@ def _occurrences(index: Index, wanted: set[tuple[str, str]]) -> Counter[tuple[st
                 f for tags in _TAGS.values() for t in tags for f in _inflect(spun, t)
             }:
                 forms.setdefault(form, spun)
-    sites = {s for s, _ in wanted}
-    out: Counter[tuple[str, str]] = Counter()
-    for _, site, text, _ in index.iter_copies():
-        if site not in sites:
-            continue
-        toks = [w.lower() for w in _WORD_RE.findall(text)]
+    kept: Counter[tuple[str, str]] = Counter()
+    words: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for url, site, text, source in index.iter_copies():
+        gaps = spans.get(url, [])
+        starts = [a for a, _ in gaps]
+        toks, verbatim = [], []
+        for m in _WORD_RE.finditer(text):
+            k = bisect.bisect_right(starts, m.start()) - 1
+            toks.append(m.group().lower())
+            verbatim.append(k < 0 or m.start() >= gaps[k][1])
+        for w, v in zip(toks, verbatim, strict=True):
+            for s in (site, GLOBAL):
+                c = words[(s, w)]
+                c[0] += 1
+                c[1] += v
+        for w in _WORD_RE.findall(source.text):
+            words[(site, w.lower())][2] += 1
+            words[(GLOBAL, w.lower())][2] += 1
         for i, w in enumerate(toks):
             lemma = forms.get(w)
-            if lemma is not None and (site, lemma) in wanted:
-                out[(site, lemma)] += 1
+            if lemma is not None and verbatim[i] and (site, lemma) in wanted:
+                kept[(site, lemma)] += 1
             if phrases:
                 for n in (2, 3, 4):
                     p = " ".join(toks[i : i + n])
-                    if p in phrases and (site, p) in wanted:
-                        out[(site, p)] += 1
-    return out
+                    if p in phrases and all(verbatim[i : i + n]) and (site, p) in wanted:
+                        kept[(site, p)] += 1
+    return kept, words
 
 
 def site_of(url: str | None) -> str | None:
