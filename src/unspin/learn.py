@@ -4,9 +4,12 @@ A content farm's spinner swaps the same word for the same replacement every time
 has been traced to its source (:mod:`unspin.tracing`), every swap in the aligned pair is a fact
 about that farm's spinner. :func:`learn` goes through the traced pairs kept in the index,
 extracts their substitutions and stores counts per site (the copy's domain) and globally
-(site ``*``). :func:`learned_table` turns them into extra spinner-table pairs that
-``check``/``restore`` use as priors: a site's own pairs weigh most, and the language model
-still has to agree, so a learned pair never overrides strong context evidence.
+(site ``*``), with word statistics of the copies and their sources.
+:mod:`unspin.spinner_profile` turns them into what ``check``/``restore`` use: a test of whether
+a text reads like the farm's output and a calibrated model for each edit, in which the
+language model's gain still counts, so a learned pair never overrides strong context evidence.
+:func:`learned_table` gives the pairs that pass simple count and share gates as plain
+spinner-table entries (for a table of one's own, or to measure coverage).
 
 Substitutions are folded to lemmas where both words inflect alike, so "mentioned -> said" and
 "mentions -> says" count as one swap ("mention -> say") and restore every form. Edits that are
