@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from unspin.engine import _logit, _sigmoid
 from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections
 
 __all__ = ["LearnedParams", "SpinnerProfile", "profile_from_index"]
@@ -68,18 +69,6 @@ class LearnedParams:
             return cls()
         data = json.loads(p.read_text(encoding="utf-8"))
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
-
-
-def _sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1 / (1 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1 + z)
 
 
 class SpinnerProfile:
