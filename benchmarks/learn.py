@@ -71,14 +71,7 @@ class Gated:
         if self.profile is not None:
             table = self.profile.table()
             self.table_forms = len(table)
-            self.learned = Engine(
-                lexicon=base.lexicon.with_table(table),
-                lm=base.lm,
-                params=base.params,
-                neural=base.neural,
-                neural_params=base.neural_params,
-                profile=self.profile,
-            )
+            self.learned = base.derive(table, profile=self.profile)
         self.used = 0
 
     def restore(self, text: str) -> Any:

@@ -84,7 +84,6 @@ def decisions(engine, profile: SpinnerProfile, text: str):
 def collect(kind: str, seed: int, n: int, order: str, dev, half_b, base) -> dict:
     from benchmarks.learn import spin
     from benchmarks.metrics import score_edits
-    from unspin.engine import Engine
     from unspin.index import Index
     from unspin.learn import learn, record_copies
 
@@ -104,8 +103,7 @@ def collect(kind: str, seed: int, n: int, order: str, dev, half_b, base) -> dict
         learn(idx)
         profile = SpinnerProfile(idx.learned(), idx.site_words(SITE), site=SITE)
         profile.unigram = base.lm.unigram
-    engine = Engine(lexicon=base.lexicon.with_table(profile.table()), lm=base.lm,
-                    params=base.params)
+    engine = base.derive(profile.table())  # the profile's pairs, the plain model's confidences
     # (learned, features, label, set, the document's reads-like score)
     rows: list[tuple[bool, list[float], int, str, float]] = []
     scores: dict[str, list[float]] = {"held": [], "clean": [], "other": []}

@@ -211,6 +211,17 @@ def _profile(idx: Index, site: str | None):
     return _PROFILES[key]
 
 
+def _merged_table(
+    table: dict[str, dict[str, int]], extra: Mapping[str, Mapping[str, int]]
+) -> dict[str, dict[str, int]]:
+    """``table`` with the pairs of ``extra`` added (the larger weight where both have one)."""
+    for spun, row in extra.items():
+        dest = table.setdefault(spun, {})
+        for orig, n in row.items():
+            dest[orig] = max(dest.get(orig, 0), int(n))
+    return table
+
+
 def engine_for(
     index: str | os.PathLike[str] | Index | None = None,
     site: str | None = None,
@@ -233,11 +244,7 @@ def engine_for(
             profile = _profile(idx, site)
         if profile is not None and text is not None and not profile.matches(text):
             profile = None
-    direct: dict[str, dict[str, int]] = {}
-    for spun, row in (learned or {}).items():
-        dest = direct.setdefault(spun, {})
-        for orig, n in row.items():
-            dest[orig] = max(dest.get(orig, 0), int(n))
+    direct = _merged_table({}, learned or {})
     base = get_engine(fast=fast, lm=lm)
     if profile is None and not direct:
         return base
@@ -248,24 +255,10 @@ def engine_for(
     )
     engine = _LEARNED_ENGINES.get(key)
     if engine is None:
-        from unspin.engine import Engine
-
-        table = profile.table() if profile is not None else {}
-        for spun, row in direct.items():
-            dest = table.setdefault(spun, {})
-            for orig, n in row.items():
-                dest[orig] = max(dest.get(orig, 0), n)
+        table = _merged_table(profile.table() if profile is not None else {}, direct)
         if len(_LEARNED_ENGINES) >= 4:
             _LEARNED_ENGINES.pop(next(iter(_LEARNED_ENGINES)))
-        engine = Engine(
-            lexicon=base.lexicon.with_table(table),
-            lm=base.lm,
-            params=base.params,
-            learned_pairs=base.lexicon.new_pairs(direct),
-            neural=base.neural,
-            neural_params=base.neural_params,
-            profile=profile,
-        )
+        engine = base.derive(table, base.lexicon.new_pairs(direct), profile)
         _LEARNED_ENGINES[key] = engine
     return engine
 

@@ -61,6 +61,15 @@ _ENGLISH_MARKERS = frozenset(
 )
 
 
+def read_params_file(name: str, path: Path | None = None) -> dict:
+    """The fitted parameters in ``path`` (default: the bundled ``data/<name>``); empty when
+    the file is missing."""
+    p = path or Path(str(resources.files("unspin") / "data" / name))
+    if not p.exists():
+        return {}
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
 @dataclass
 class Params:
     """Weights of the decision model, fitted by ``scripts/calibrate.py`` on dev data and
@@ -99,10 +108,9 @@ class Params:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Params:
-        p = path or Path(str(resources.files("unspin") / "data" / "params.json"))
-        if not p.exists():
+        data = read_params_file("params.json", path)
+        if not data:
             return cls()
-        data = json.loads(p.read_text(encoding="utf-8"))
         base = cls()
         weights = dict(base.weights)
         weights.update(data.pop("weights", {}))
@@ -139,10 +147,7 @@ class NeuralParams:
 
     @classmethod
     def load(cls, path: Path | None = None) -> NeuralParams:
-        p = path or Path(str(resources.files("unspin") / "data" / "neural_params.json"))
-        if not p.exists():
-            return cls()
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_params_file("neural_params.json", path)
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
     def to_dict(self) -> dict:
@@ -292,6 +297,25 @@ class Engine:
                 _Stage.of(p.pass1["weights"], p.pass1["bias"], p.pass1["lm_weight"])
             )
         self._templates: dict[int, tuple | None] = {}  # per lexicon entry, see find_spans()
+
+    def derive(
+        self,
+        table: dict[str, dict[str, int]] | None = None,
+        learned_pairs: frozenset[tuple[str, str]] = frozenset(),
+        profile=None,
+    ) -> Engine:
+        """An engine that shares this one's language models and parameters, with extra
+        spinner-table pairs, pairs known only from copies (see ``learned_pairs`` above) and
+        a learned spinner profile."""
+        return Engine(
+            lexicon=self.lexicon.with_table(table) if table else self.lexicon,
+            lm=self.lm,
+            params=self.params,
+            learned_pairs=learned_pairs,
+            neural=self.neural,
+            neural_params=self.neural_params,
+            profile=profile,
+        )
 
     # ----------------------------------------------------------------- public API
     def check(

@@ -281,7 +281,8 @@ def _insertions(copy, source, s, cw, sw, quoted, names, dropped) -> list[_Gap]:
     """Words only the copy has, right before or after a kept word: the spinner replaced the
     kept word by a longer phrase ("with" -> "together with", "despite" -> "despite the fact
     that"). Both readings are offered (the inserted words with the word after them, and with
-    the word before); only the one that recurs passes :func:`learned_table`'s gates."""
+    the word before); the one that does not recur gets a low share and a low count (see
+    :mod:`unspin.spinner_profile`)."""
     import bisect
 
     ins = _norm(s.spun)

@@ -42,7 +42,7 @@ def lean_decoder(model: Any) -> LeanLlama | None:
 
 class LeanLlama:
     """The decoder of a Llama causal LM, for inference only, sharing the model's weights
-    (q/k/v and gate/up are concatenated copies)."""
+    (q/k/v and gate/up joined into one matrix each, of which the model's own become views)."""
 
     def __init__(self, model: Any, rope_theta: float) -> None:
         import torch
@@ -58,11 +58,10 @@ class LeanLlama:
         self.embed = decoder.embed_tokens.weight
         self._layers: list[tuple] = []
         self._layers_of: tuple | None = None  # (dtype, device) the concatenations were made in
-        half = self.head_dim // 2
+        self.half = self.head_dim // 2
         self.inv_freq = 1.0 / (
             rope_theta ** (torch.arange(0, self.head_dim, 2, dtype=torch.float32) / self.head_dim)
         )
-        self.half = half
 
     def _weights(self) -> list[tuple]:
         """Per layer: (input norm, q|k|v, o, post-attention norm, gate|up, down), joined again

@@ -24,16 +24,14 @@ The weights are fitted by ``scripts/calibrate_learned.py`` on dev data
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from unspin.engine import _logit, _sigmoid
+from unspin.engine import _logit, _sigmoid, read_params_file
 from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections
 
 __all__ = ["LearnedParams", "SpinnerProfile", "profile_from_index"]
@@ -64,10 +62,7 @@ class LearnedParams:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LearnedParams:
-        p = path or Path(str(resources.files("unspin") / "data" / "learned_params.json"))
-        if not p.exists():
-            return cls()
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_params_file("learned_params.json", path)
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -102,6 +97,7 @@ class SpinnerProfile:
         # log10 unigram probability of a word in general English (the engine sets its
         # n-gram model's); used to weigh how common an original is against its spun form
         self.unigram: Callable[[str], float] | None = None
+        self._signature_forms: set[str] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
@@ -117,10 +113,9 @@ class SpinnerProfile:
         if not toks:
             return 0.0
         if not self.copy_words or not self.source_words:
-            from unspin.learn import MIN_EVIDENCE, evidence, signature_forms
+            from unspin.learn import MIN_EVIDENCE, evidence
 
-            rows = [(self.site, a, b, c, 0, n) for (a, b), (c, n) in self.pairs.items()]
-            return (evidence(text, signature_forms(rows, self.site)) - MIN_EVIDENCE) / 100
+            return (evidence(text, self._signature()) - MIN_EVIDENCE) / 100
         lf, lc = math.log(self.copy_words), math.log(self.source_words)
         total = 0.0
         for w in toks:
@@ -129,6 +124,15 @@ class SpinnerProfile:
                 continue
             total += math.log(got[0] + 0.5) - lf - math.log(got[2] + 0.5) + lc
         return total / len(toks)
+
+    def _signature(self) -> set[str]:
+        """The spinner's signature wordings, for a profile without word statistics."""
+        if self._signature_forms is None:
+            from unspin.learn import signature_forms
+
+            rows = [(self.site, a, b, c, 0, n) for (a, b), (c, n) in self.pairs.items()]
+            self._signature_forms = signature_forms(rows, self.site)
+        return self._signature_forms
 
     def matches(self, text: str) -> bool:
         return self.reads_like(text) >= self.params.min_reads_like
