@@ -145,7 +145,7 @@ def fold(spun: str, original: str) -> tuple[str, str]:
     if " " in spun or " " in original:
         return spun, original
     ls, lo = _lemmas(spun), _lemmas(original)
-    for upos in ls.keys() & lo.keys():
+    for upos in sorted(ls.keys() & lo.keys()):  # a fixed order: sets vary with the hash seed
         for a in ls[upos]:
             for b in lo[upos]:
                 for tag in _TAGS.get(upos, ()):
@@ -483,7 +483,7 @@ def _word_statistics(
 
     forms: dict[str, str] = {}  # surface form -> learned spun wording, for one-word patterns
     phrases: set[str] = set()
-    for _, spun in wanted:
+    for _, spun in sorted(wanted):  # a form two patterns share goes to the same one every run
         if " " in spun:
             phrases.add(spun)
         else:
