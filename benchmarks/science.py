@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import copy
 import csv
 import hashlib
 import importlib.util
@@ -87,28 +86,35 @@ ARXIV = ("data", "arxiv-cs-abstracts.csv")
 FOLDS = 5
 DEV_FOLDS = (0, 1)
 DEV_MOD4 = (0, 1)
-MAX_WRONG_PER_1K = 1.0
+MAX_WRONG_PER_1K = 1.0  # the target on clean abstracts
+# --fit keeps a margin under the target: DEV's clean sample is 500 abstracts, and EVAL's rate
+# came out 0.02-0.1 above DEV's in every fit so far
+FIT_WRONG_PER_1K = 0.8
 
 # the grid of --fit: every base point is run once and read at every threshold
 # (a first sweep over thresholds 3-8 and thesaurus -2..-5 put every feasible point at 4-6)
 GRID_THRESHOLDS = (4.0, 4.5, 5.0, 5.5, 6.0, 6.5)
 GRID_BASE: tuple[dict[str, Any], ...] = tuple(
-    {"thesaurus": th, "listed_pair": lp, "listed_count": lc, "attested": att, "common_word": cw}
-    for th, lp, lc, att, cw in (
-        (-3.0, 0.0, 0.5, True, 0.0),
-        (-4.0, 0.0, 0.5, True, 0.0),
-        (-3.0, 1.0, 1.0, True, 0.0),
-        (-4.0, 1.0, 1.0, True, 0.0),
-        (-5.0, 1.0, 1.0, True, 0.0),
-        (-4.0, 2.0, 1.0, True, 0.0),
-        (-5.0, 2.0, 1.0, True, 0.0),
-        (-4.0, 1.0, 2.0, True, 0.0),
-        (-6.0, 2.0, 2.0, True, 0.0),
-        (-3.0, 0.0, 0.5, False, 0.0),
-        # the penalty on spun words that science text uses all the time
-        (-4.0, 1.0, 2.0, True, 2.0),
-        (-4.0, 1.0, 2.0, True, 3.0),
-        (-4.0, 1.0, 2.0, True, 4.0),
+    {"thesaurus": th, "listed_pair": lp, "listed_count": lc, "attested": att, "common_word": cw,
+     "term_synonyms": ts, "term_count": tc, "listed_phrase": ph}
+    for th, lp, lc, att, cw, ts, tc, ph in (
+        # the beam only (term search on listed swaps and phrases, no term-count prior)
+        (-4.0, 1.0, 2.0, True, 0.0, 0, 0.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 3.0, 0, 0.0, 1.0),
+        (-3.0, 0.0, 0.5, False, 0.0, 0, 0.0, 1.0),
+        # the term search over thesaurus synonyms, and the prior for a frequent term
+        (-4.0, 1.0, 2.0, True, 3.0, 60, 0.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 3.0, 60, 1.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 3.0, 60, 2.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 3.0, 30, 1.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 3.0, 60, 1.0, 0.0),
+        (-4.0, 1.0, 2.0, True, 3.0, 60, 1.0, 2.0),
+        (-3.0, 1.0, 2.0, True, 3.0, 60, 1.0, 1.0),
+        (-5.0, 1.0, 2.0, True, 3.0, 60, 2.0, 1.0),
+        (-4.0, 0.0, 2.0, True, 3.0, 60, 1.0, 1.0),
+        (-4.0, 2.0, 2.0, True, 3.0, 60, 1.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 2.0, 60, 1.0, 1.0),
+        (-4.0, 1.0, 2.0, True, 4.0, 60, 1.0, 1.0),
     )
 )
 
@@ -327,7 +333,7 @@ def news_baseline(items: Sequence[Item], idx: Sequence[int]) -> dict[str, Any]:
 # workers: discovery with held-out pairs and counts (forked; state set up in the parent)
 
 _STATE: dict[str, Any] = {}
-_DISC: dict[tuple[int | None, int], Any] = {}  # (held-out fold or None, half) -> Discoverer
+_DISC: dict[tuple[Any, ...], Any] = {}  # (held-out fold or None, half[, params]) -> Discoverer
 
 
 def setup_state(
@@ -336,15 +342,15 @@ def setup_state(
     """Counts of each half of the abstracts (+ WordNet terms) and the news model; without
     ``arxiv``, the WordNet terms only (the ablation of the scientific statistics)."""
     from unspin.lm import NGramLM
-    from unspin.scicounts import count_ngrams
+    from unspin.scicounts import count_ngrams, term_followers
 
     t0 = time.perf_counter()
     terms = _wordnet_terms()
-    counts = [
-        count_ngrams([a.text for i, a in enumerate(abstracts) if i % 2 == h and arxiv], terms)
-        for h in (0, 1)
-    ]
-    _STATE.update(rows=list(rows), counts=counts, news=NGramLM(), abstracts=list(abstracts))
+    halves = [[a.text for i, a in enumerate(abstracts) if i % 2 == h and arxiv] for h in (0, 1)]
+    counts = [count_ngrams(texts, terms) for texts in halves]
+    followers = [term_followers(texts, terms) for texts in halves]
+    _STATE.update(rows=list(rows), counts=counts, followers=followers, news=NGramLM(),
+                  abstracts=list(abstracts))
     _DISC.clear()
     return {"wordnet_terms": len(terms), "count_keys": [len(c) for c in counts],
             "counts_s": round(time.perf_counter() - t0, 2)}
@@ -352,23 +358,24 @@ def setup_state(
 
 def discoverer(fold: int | None, half: int, params: Any) -> Any:
     """A Discoverer without the pairs of ``fold`` (None: all pairs) and with the counts of
-    ``half``, cached per (fold, half); parameters are swapped on a shallow copy, which shares
-    the language model and its cache (both independent of the parameters)."""
+    ``half``, cached per (fold, half); other parameters get a ``with_params`` copy, which
+    shares the language model and its cache (both independent of the parameters)."""
     from unspin.discover import Discoverer
 
     d = _DISC.get((fold, half))
     if d is None:
         pairs = [(r.tortured, r.expected) for r in _STATE["rows"]
                  if fold is None or fold_of(r.expected) != fold]
-        d = Discoverer(pairs, counts=_STATE["counts"][half], news_lm=_STATE["news"],
+        d = Discoverer(pairs, counts=_STATE["counts"][half],
+                       followers=_STATE["followers"][half], news_lm=_STATE["news"],
                        params=params, neural=_STATE.get("neural"))
         _DISC[(fold, half)] = d
     if d.params != params:
-        d = copy.copy(d)
-        d.params = params
-        # per-word candidates depend on the priors: a renamed cache would go stale silently
-        assert isinstance(getattr(d, "_options", None), dict), "Discoverer._options is gone"
-        d._options = {}
+        k = (fold, half, params)
+        v = _DISC.get(k)
+        if v is None:
+            v = _DISC[k] = d.with_params(params)
+        d = v
     return d
 
 
@@ -597,7 +604,7 @@ def fit(item_idx: Sequence[int], clean_idx: Sequence[int], jobs: int) -> dict[st
                 "other_edits_per_1k_words": si["other_edits_per_1k_words"],
                 "wrong_per_1k_words": sc["wrong_per_1k_words"],
             })
-    ok = [g for g in grid if (g["wrong_per_1k_words"] or 0) <= MAX_WRONG_PER_1K]
+    ok = [g for g in grid if (g["wrong_per_1k_words"] or 0) <= FIT_WRONG_PER_1K]
     pool = ok or grid
     best = max(pool, key=lambda g: (g["exact"], -g["wrong_per_1k_words"], g["flagged"]))
     return {"grid": grid, "best": best, "feasible": len(ok), "configurations": len(grid),
@@ -611,16 +618,15 @@ def write_params(best: dict[str, Any], n_items: int, n_clean: int, words: int) -
         f"({n_items} tortured sentences from arXiv abstracts, list pairs of the item's fold "
         f"held out, n-gram counts from the other half of the abstracts) and {n_clean} clean "
         f"abstracts with index % 4 in (0, 1) ({words} words); most exact restorations at "
-        f"<= {MAX_WRONG_PER_1K} wrong flag per 1,000 clean words. Dev: exact "
+        f"<= {FIT_WRONG_PER_1K} wrong flags per 1,000 clean words (a margin under the "
+        f"target of {MAX_WRONG_PER_1K}). Dev: exact "
         f"{best['exact']}/{best['items']} ({best['exact'] / best['items']:.3f}), flagged "
         f"{best['flagged'] / best['items']:.3f}, wrong flags {best['wrong_per_1k_words']} per "
         f"1,000 clean words"
     )
-    params = {
-        "threshold": p["threshold"], "listed_pair": p["listed_pair"],
-        "listed_count": p["listed_count"], "thesaurus": p["thesaurus"],
-        "thesaurus_vote": p["thesaurus_vote"], "attested": p["attested"], "scale": p["scale"],
-    }
+    from unspin.discover import DiscoveryParams
+
+    params = {name: p[name] for name in DiscoveryParams.__dataclass_fields__}
     # other sections of the file (the neural pass's parameters) are kept as they are
     try:
         data = json.loads(PARAMS_PATH.read_text(encoding="utf-8"))
@@ -894,19 +900,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             best = fitted["best"]
             print(f"fit: {fitted['configurations']} configurations ({fitted['runs']} runs x "
                   f"{len(GRID_THRESHOLDS)} thresholds) on DEV in {timings['fit_s']} s "
-                  f"({fitted['feasible']} within {MAX_WRONG_PER_1K} wrong/1k)")
+                  f"({fitted['feasible']} within {FIT_WRONG_PER_1K} wrong/1k)")
             print(f"  {'thr':>4} {'thes':>5} {'lpair':>5} {'lcount':>6} {'att':>4} "
+                  f"{'common':>6} {'tsyn':>4} {'tcount':>6} {'phrase':>6} "
                   f"{'exact':>6} {'flag':>5} {'wrong/1k':>8}")
             ranked = sorted(
                 fitted["grid"],
-                key=lambda g: (g["wrong_per_1k_words"] > MAX_WRONG_PER_1K, -g["exact"]),
+                key=lambda g: (g["wrong_per_1k_words"] > FIT_WRONG_PER_1K, -g["exact"]),
             )
             print("  (feasible first, by exact restorations)")
             for g in ranked[:15]:
                 p = g["params"]
                 print(f"  {p['threshold']:>4} {p['thesaurus']:>5} {p['listed_pair']:>5} "
-                      f"{p['listed_count']:>6} {p['attested']!s:>4} {g['exact']:>6} "
-                      f"{g['flagged']:>5} {g['wrong_per_1k_words']:>8}")
+                      f"{p['listed_count']:>6} {p['attested']!s:>4} {p['common_word']:>6} "
+                      f"{p['term_synonyms']:>4} {p['term_count']:>6} {p['listed_phrase']:>6} "
+                      f"{g['exact']:>6} {g['flagged']:>5} {g['wrong_per_1k_words']:>8}")
             print(f"best: {best['params']}")
             if args.quick:
                 print("--quick: parameters not written")

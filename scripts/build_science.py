@@ -8,7 +8,8 @@ phrases that no list holds yet).
   "random"), unlike the news lexicon, which reads the thesauri one way and prunes hard.
 - ``src/unspin/data/sci_counts.npz``: hashed 1-3-gram counts (numbers only, see
   ``unspin.scicounts``) of the arXiv abstracts in ``../shared/data/arxiv-cs-abstracts.csv``
-  (CC0) plus WordNet's multi-word nouns as a term list.
+  (CC0) plus WordNet's multi-word nouns as a term list, and the hashed head -> next-word
+  pairs of the same n-grams (``unspin.scicounts.term_followers``) for discovery's term search.
 
 Usage: python scripts/build_science.py [--arxiv PATH] [--out DIR]
 """
@@ -27,7 +28,7 @@ from lemminflect import getAllInflections
 from unspin import thesauri
 from unspin.discover import analyses
 from unspin.lm import NGramLM
-from unspin.scicounts import count_ngrams, save_counts
+from unspin.scicounts import count_ngrams, save_counts, term_followers
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_UNIGRAM = -6.3  # originals rarer than this in the news model are not proposed
@@ -116,9 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         texts = [row["titles"] + ". " + row["summaries"] for row in csv.DictReader(fh)]
     terms = wordnet_terms()
     counts = count_ngrams(texts, terms)
+    followers = term_followers(texts, terms)
     cpath = args.out / "sci_counts.npz"
-    save_counts(counts, cpath)
-    print(f"{cpath}: {len(texts)} abstracts, {len(terms)} WordNet terms, {len(counts)} keys")
+    save_counts(counts, cpath, followers)
+    pairs = sum(len(f) for f in followers.values())
+    print(f"{cpath}: {len(texts)} abstracts, {len(terms)} WordNet terms, {len(counts)} keys, "
+          f"{pairs} follower pairs")
     return 0
 
 

@@ -13,10 +13,16 @@ from dataclasses import fields
 
 import pytest
 
-from unspin.discover import Discoverer, Discovery, DiscoveryParams, listed_word_pairs
+from unspin.discover import (
+    Discoverer,
+    Discovery,
+    DiscoveryParams,
+    listed_phrase_pairs,
+    listed_word_pairs,
+)
 from unspin.fingerprints import FingerprintList
 from unspin.lm import NGramLM
-from unspin.scicounts import count_ngrams
+from unspin.scicounts import count_ngrams, term_followers
 
 PAIRS = [("irregular woodland", "random forest")]
 SENTENCES = [
@@ -103,6 +109,87 @@ def test_listed_word_pairs_ignores_unequal_lengths_and_stopwords() -> None:
     assert "the" not in got and "of" not in got
     assert got["woodland"] == {"forest": 1}
     assert got["irregular"] == {"random": 1}
+
+
+def test_listed_phrase_pairs_peel_shared_and_swapped_words_off_the_ends() -> None:
+    got = listed_phrase_pairs(
+        [
+            ("machine gaining knowledge", "machine learning"),
+            ("device gaining knowledge", "machine learning"),  # device -> machine: a word swap
+            ("device mastering", "machine learning"),
+            ("skin malignant growth", "skin cancer"),
+            ("recognizable proof", "identification"),
+            ("irregular woodland", "random forest"),  # equal lengths: word swaps, no phrase
+            ("of the", "of"),  # only a stop word would be left
+        ]
+    )
+    assert got[("gaining", "knowledge")] == {"learning": 2}
+    assert got[("malignant", "growth")] == {"cancer": 1}
+    assert got[("recognizable", "proof")] == {"identification": 1}
+    assert ("irregular", "woodland") not in got and ("irregular",) not in got
+    assert ("the",) not in got and ("of", "the") not in got
+
+
+SCIENCE = [
+    "We trained a deep learning model on the images.",
+    "We compare supervised learning with a linear model.",
+    "Supervised learning needs labelled training data.",
+    "Deep learning models need large training sets.",
+    "A deep learning model was compared with a linear model.",
+    "The hidden layer of the network has ten units.",
+    "Each hidden layer used one hundred units.",
+    "The network has a hidden layer and an output layer.",
+]
+
+
+def test_a_listed_phrase_swap_restores_a_two_word_spin_of_one_word(news: NGramLM) -> None:
+    """"gaining knowledge" for "learning", learnt from another term of the list, restores a
+    term the list never held; a one-word-at-a-time search cannot spell it."""
+    pairs = [("machine gaining knowledge", "machine learning")]
+    d = Discoverer(pairs, counts=count_ngrams(SCIENCE), followers=term_followers(SCIENCE),
+                   news_lm=news, params=DiscoveryParams(threshold=1.0))
+    text = "We trained a deep gaining knowledge model on the images."
+    [found] = d.discover(text)
+    check_offsets(text, [found])
+    assert (found.found, found.expected) == ("gaining knowledge", "learning")
+    assert found.evidence["sources"] == ["listed"]
+    assert d.discover("We trained a deep learning model on the images.") == []
+
+
+def test_term_search_reaches_synonyms_beyond_the_beam(news: NGramLM) -> None:
+    """"supervised" is the 55th thesaurus synonym of "regulated": past the beam's 20, but the
+    term search walks all 60 through the known terms and finds "supervised learning"."""
+    counts, fol = count_ngrams(SCIENCE), term_followers(SCIENCE)
+    text = "We compare regulated learning with a linear model."
+
+    def found(term_synonyms: int, followers: dict[int, frozenset[int]]) -> list[tuple[str, str]]:
+        d = Discoverer([], counts=counts, followers=followers, news_lm=news,
+                       params=DiscoveryParams(threshold=0.5, term_synonyms=term_synonyms))
+        return [(x.found, x.expected) for x in d.discover(text)]
+
+    assert found(60, fol) == [("regulated", "supervised")]  # "learning" kept
+    assert found(0, fol) == []  # the beam alone
+
+
+def test_term_count_prior_raises_the_gain_of_a_frequent_term(news: NGramLM) -> None:
+    counts, fol = count_ngrams(SENTENCES), term_followers(SENTENCES)
+    gains = []
+    for tc in (0.0, 2.0):
+        d = Discoverer(PAIRS, counts=counts, followers=fol, news_lm=news,
+                       params=DiscoveryParams(threshold=-50, term_count=tc))
+        [g] = [x.gain for x in d.discover(SPUN) if x.expected == "random forest"]
+        gains.append(g)
+    # "random forest" occurs five times, and once more as the list's expected phrase
+    assert gains[1] - gains[0] == pytest.approx(2 * math.log10(1 + 6), abs=2e-3)
+
+
+def test_with_params_rebuilds_the_caches_that_depend_on_the_priors(small: Discoverer) -> None:
+    before = dict((o, pr) for o, pr, _s in small.options("woodland"))
+    strong = small.with_params(DiscoveryParams(listed_pair=5.0))
+    after = dict((o, pr) for o, pr, _s in strong.options("woodland"))
+    assert after["forest"] > before["forest"]
+    assert strong.lm is small.lm  # the model and its caches are shared
+    assert dict((o, pr) for o, pr, _s in small.options("woodland")) == before
 
 
 def test_listed_pair_generalises_from_plural_to_singular(news: NGramLM) -> None:

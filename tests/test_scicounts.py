@@ -19,7 +19,9 @@ from unspin.scicounts import (
     count_ngrams,
     key,
     load_counts,
+    load_followers,
     save_counts,
+    term_followers,
     words_of,
 )
 
@@ -133,6 +135,31 @@ def test_save_and_load_counts_round_trip(tmp_path: Path) -> None:
     news = NGramLM()
     a, b = SciCounts(counts, news), SciCounts(loaded, news)
     assert a.cond("forest", "a", "random") == b.cond("forest", "a", "random")
+
+
+def test_term_followers_index_the_next_word_of_each_bigram_and_trigram_head() -> None:
+    fol = term_followers(SENTENCES, extra_terms=["decision tree", "hidden markov model"])
+    assert key("forest") in fol[key("random")]
+    assert key("of") in fol[key("random forest")]  # trigram "random forest of"
+    assert key("tree") in fol[key("decision")]  # from the term list
+    assert key("model") in fol[key("hidden markov")]
+    assert key("data") not in fol[key("random")]  # "random data" never occurs
+    assert key("data.") not in fol.get(key("the"), frozenset())
+    assert key("forest") not in fol.get(key("survey"), frozenset())
+    # a one-word term is no n-gram, and a sentence's last word is no head
+    assert key("model.") not in fol and key("data") not in fol
+
+
+def test_save_and_load_followers_round_trip(tmp_path: Path) -> None:
+    counts = count_ngrams(SENTENCES)
+    fol = term_followers(SENTENCES)
+    path = tmp_path / "counts.npz"
+    save_counts(counts, path, fol)
+    assert load_followers(path) == fol
+    assert load_counts(path) == dict(counts)
+    old = tmp_path / "old.npz"
+    save_counts(counts, old)  # a file written before followers existed
+    assert load_followers(old) == {}
 
 
 def test_bundled_counts_file_exists() -> None:

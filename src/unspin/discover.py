@@ -1,21 +1,31 @@
 """Discover tortured phrases that no fingerprint list holds yet.
 
-For every span of 1-4 words, the words it may have been spun from come from two places:
+For every span of 1-4 words, the words it may have been spun from come from three places:
 
 - word swaps learned from a fingerprint list: aligning "irregular woodland" with "random
   forest" teaches irregular -> random and woodland -> forest, lemma-folded, so the same
   spinner's "irregular timberland" is caught although only the first phrase is listed;
+- phrase swaps of other lengths learned from the list the same way ("machine gaining
+  knowledge" / "machine learning" teaches "gaining knowledge" -> "learning");
 - a symmetric reading of three open thesauri (``data/sci_synonyms.tsv.gz``).
+
+Two searches propose hypotheses: a beam that walks each span word by word over the listed
+swaps and the strongest thesaurus synonyms, and a term search that walks only known terms
+(the hashed followers of each 1-2-word head in the science statistics) through every listed
+swap, listed phrase swap and up to 60 synonyms per word: few of the products of two synonym
+lists are terms, so it can afford the long tail the beam has to cut.
 
 Each hypothesis is scored by a scientific trigram model (:mod:`unspin.scicounts`: hashed counts
 of arXiv abstracts, WordNet terms and the list's expected phrases, backed off to the news model)
-over the span and two words of context either side, plus a prior per swapped word. A span is
+over the span and two words of context either side, plus a prior per swapped word and one for
+how often science text uses the hypothesised term. A span is
 flagged when its best hypothesis gains more than a threshold fitted on development data; the
 gain above the threshold is turned into the confidence.
 """
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import math
@@ -32,10 +42,19 @@ from lemminflect import getAllInflections, getAllLemmas
 from unspin.fingerprint import STOPWORDS
 from unspin.lm import NGramLM
 from unspin.neural import SentenceScorer
-from unspin.scicounts import SciCounts, count_ngrams, load_counts, words_of
+from unspin.scicounts import (
+    SciCounts,
+    count_ngrams,
+    key,
+    load_counts,
+    load_followers,
+    term_followers,
+    words_of,
+)
 from unspin.tokenize import Token, sentence_spans, tokenize
 
 MAX_SPAN = 4
+_Option = tuple[str, float, str]  # (original, prior, source)
 BEAM = 6
 # thesaurus originals tried per word, strongest first: a thesaurus-only swap needs a large
 # language-model gain to pass, which the long tail of weak synonyms almost never reaches
@@ -55,6 +74,14 @@ class DiscoveryParams:
     # penalty per decade of the spun word's count in the science statistics above 10: a word
     # that science text uses all the time ("information", "strategy") is rarely spinner output
     common_word: float = 0.0
+    # term search: every known 2-3-word term that the span's words spell word by word through
+    # their listed swaps, listed phrase swaps and up to ``term_synonyms`` thesaurus synonyms
+    # each (0: off; the beam alone, as before)
+    term_synonyms: int = 0
+    listed_phrase: float = 1.0  # prior of a phrase swap learned from the list ("gaining knowledge")
+    # plus this times log10(1 + count) of a multi-word hypothesis in the science statistics:
+    # a term science text uses often ("hidden layer") is a likelier original than a rare one
+    term_count: float = 0.0
     scale: float = 1.5  # confidence = 1 - exp(-(gain - threshold) * scale) squashed to (0.5, 1)
 
     @classmethod
@@ -122,13 +149,18 @@ def analyses(word: str) -> tuple[tuple[str, str | None], ...]:
     out = []
     for _pos, lemmas in getAllLemmas(word).items():
         for lemma in lemmas:
-            for tag, forms in getAllInflections(lemma).items():
+            table = getAllInflections(lemma)
+            for tag, forms in table.items():
                 # lemminflect lists mass nouns as their own plural ("woodland"): a plural
                 # reading needs a plural ending
                 if tag == "NNS" and not word.endswith(("s", "i", "a", "en")):
                     continue
                 if word in forms:
                     out.append((lemma, tag))
+                    # ... and leaves out a regular verb's past participle, which is its past
+                    # tense: "concealed" is VBN too, so that it may stand for "hidden"
+                    if tag == "VBD" and "VBN" not in table:
+                        out.append((lemma, "VBN"))
     return tuple(out) or ((word, None),)
 
 
@@ -158,6 +190,35 @@ def listed_word_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Counter[str
     return dict(out)
 
 
+def listed_phrase_pairs(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], Counter[str]]:
+    """Phrase swaps of different lengths (spun words -> original words -> count) from
+    (tortured, expected) pairs: the words both share at either end are peeled off, and so are
+    word swaps of :func:`listed_word_pairs` at the ends, and what is left is one swap when its
+    sides differ in length: "machine gaining knowledge" / "machine learning" gives
+    "gaining knowledge" -> "learning", "skin malignant growth" / "skin cancer" "malignant
+    growth" -> "cancer"."""
+    pairs = list(pairs)
+    words = listed_word_pairs(pairs)
+
+    def known(a: str, b: str) -> bool:
+        return a == b or b in words.get(a, ())
+
+    out: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for tortured, expected in pairs:
+        tw, ew = words_of(tortured), words_of(expected)
+        if len(tw) == len(ew):
+            continue
+        while tw and ew and known(tw[0], ew[0]):
+            tw, ew = tw[1:], ew[1:]
+        while tw and ew and known(tw[-1], ew[-1]):
+            tw, ew = tw[:-1], ew[:-1]
+        if tw and ew and len(tw) != len(ew) and len(tw) <= MAX_SPAN and len(ew) <= 3:
+            if all(w in STOPWORDS for w in ew):
+                continue
+            out[tuple(tw)][" ".join(ew)] += 1
+    return dict(out)
+
+
 class Discoverer:
     """Finds unlisted tortured phrases in text. Build once and reuse: loading reads the
     bundled counts and synonyms (about a second)."""
@@ -167,6 +228,7 @@ class Discoverer:
         pairs: Iterable[tuple[str, str]] = (),
         *,
         counts: Mapping[int, int] | None = None,
+        followers: Mapping[int, frozenset[int]] | None = None,
         news_lm: NGramLM | None = None,
         params: DiscoveryParams | None = None,
         neural: SentenceScorer | None = None,
@@ -177,19 +239,41 @@ class Discoverer:
         self.neural = neural
         self.neural_params = neural_params or NeuralDiscoveryParams.bundled()
         self._listed = listed_word_pairs(pairs)
+        self._phrases = listed_phrase_pairs(pairs)
+        self._phrase_lengths = sorted({len(k) for k in self._phrases}, reverse=True)
         base = dict(counts) if counts is not None else load_counts()
+        if followers is None:
+            followers = load_followers() if counts is None else {}
         # the list's expected phrases are technical terms: make each known to the model
-        for k, c in count_ngrams((), (e for _t, e in pairs)).items():
+        expected = [e for _t, e in pairs]
+        for k, c in count_ngrams((), expected).items():
             base[k] = base.get(k, 0) + c
+        fol = dict(followers)
+        for h, f in term_followers((), expected).items():
+            fol[h] = fol[h] | f if h in fol else f
+        self._followers = fol
         self.lm = SciCounts(base, news_lm or NGramLM())
+        self._term_options: dict[str, tuple[frozenset[int], dict[int, list[_Option]]]] = {}
+        self._keys: dict[str, int] = {}
         self._thes = _thesaurus_raw()
         self._options: dict[str, tuple[tuple[str, float, str], ...]] = {}
 
+    def with_params(self, params: DiscoveryParams) -> Discoverer:
+        """A copy that decides with ``params`` and shares the language model, the counts and
+        the learned swaps (none of which depend on them); the caches that do are new."""
+        other = copy.copy(self)
+        other.params = params
+        other._options = {}
+        other._term_options = {}
+        return other
+
     # ---------------------------------------------------------------- candidates per word
 
-    def options(self, word: str) -> tuple[tuple[str, float, str], ...]:
-        """(original, prior, source) for a lower-case spun word; source "listed"/"thesaurus"."""
-        got = self._options.get(word)
+    def options(self, word: str, limit: int = MAX_THESAURUS) -> tuple[tuple[str, float, str], ...]:
+        """(original, prior, source) for a lower-case spun word; source "listed"/"thesaurus";
+        at most ``limit`` thesaurus synonyms."""
+        ck = word if limit == MAX_THESAURUS else f"{word}\x00{limit}"
+        got = self._options.get(ck)
         if got is not None:
             return got
         p = self.params
@@ -211,7 +295,7 @@ class Discoverer:
                     "listed")
         raw = self._thes.get(word)
         if raw:
-            for item in raw.split(";")[:MAX_THESAURUS]:
+            for item in raw.split(";")[:limit]:
                 orig, _, votes = item.partition("|")
                 put(orig, p.thesaurus + p.thesaurus_vote * (int(votes) - 1), "thesaurus")
         if "-" in word and word.count("-") == 1:
@@ -221,8 +305,107 @@ class Discoverer:
                 if self.lm.count(left + orig):
                     put(left + orig, prior, source)
         got = tuple(sorted(((o, pr, s) for o, (pr, s) in best.items()), key=lambda x: -x[1]))
-        self._options[word] = got
+        self._options[ck] = got
         return got
+
+    def _key(self, gram: str) -> int:
+        k = self._keys.get(gram)
+        if k is None:
+            if len(self._keys) > 200_000:
+                self._keys.clear()
+            k = self._keys[gram] = key(gram)
+        return k
+
+    def term_options(self, word: str) -> tuple[frozenset[int], dict[int, list[_Option]]]:
+        """The one-word originals of ``options(word, term_synonyms)`` by the hash of the word,
+        for intersecting with the followers of a term's head."""
+        got = self._term_options.get(word)
+        if got is None:
+            by: dict[int, list[_Option]] = defaultdict(list)
+            for orig, prior, source in self.options(word, self.params.term_synonyms):
+                if " " not in orig:
+                    by[self._key(orig)].append((orig, prior, source))
+            got = self._term_options[word] = (frozenset(by), dict(by))
+        return got
+
+    def _term_hyps(self, words: list[str], changeable: list[bool], free: list[bool]) -> list[_Hyp]:
+        """Every known 2-3-word term (and every one-word original of a listed phrase swap)
+        that the spans of ``words`` spell segment by segment: a segment is a word kept, a word
+        swapped for one of its term options, or a listed phrase swap. The first and the last
+        segment of a span are swapped (words kept after it only show that the term goes on);
+        each step must continue a known n-gram (the followers index), so the search only
+        walks terms that science text or the term lists hold."""
+        n = len(words)
+        fol = self._followers
+        p = self.params
+        out: list[_Hyp] = []
+        key_ = self._key
+
+        def segments(hyp: tuple[str, ...], pos: int, first: bool):  # noqa: ANN202
+            follow = None
+            if hyp:
+                follow = fol.get(key_(" ".join(hyp[-2:])))
+                if follow is None:
+                    follow = frozenset()
+            w = words[pos]
+            if not first and (follow is None or key_(w) in follow):
+                yield 1, (w,), 0.0, ""
+            if changeable[pos]:
+                keys, by = self.term_options(w)
+                for k in (keys if follow is None else keys & follow):
+                    for orig, prior, source in by[k]:
+                        yield 1, (orig,), prior, source
+            for length in self._phrase_lengths:
+                if pos + length > n or not all(free[pos : pos + length]):
+                    continue
+                origs = self._phrases.get(tuple(words[pos : pos + length]))
+                if not origs:
+                    continue
+                for orig, c in origs.items():
+                    new = tuple(orig.split())
+                    if len(hyp) + len(new) > 3 or not self._continues(hyp, new):
+                        continue
+                    prior = p.listed_phrase + p.listed_count * math.log10(1 + c)
+                    yield length, new, prior, "listed"
+
+        def emit(i: int, j: int, hyp: tuple[str, ...], prior: float, src: tuple[str, ...]) -> None:
+            spun = tuple(words[i:j])
+            if hyp == spun or self._attested(spun, words, i, j):
+                return
+            if len(hyp) >= 2 or self._attested(hyp, words, i, j):
+                out.append(_Hyp(prior, i, j, hyp, src))
+
+        for i in range(n):
+            if not changeable[i]:
+                continue
+            # (next word, hypothesis, prior sum, sources, whether its last segment is a swap)
+            stack: list[tuple[int, tuple[str, ...], float, tuple[str, ...], bool]] = [
+                (i, (), 0.0, (), True)
+            ]
+            while stack:
+                pos, hyp, prior, src, swapped = stack.pop()
+                for m, new, pr, source in segments(hyp, pos, pos == i):
+                    cand = (*hyp, *new)
+                    end = pos + m
+                    pr_, src_ = prior + pr, ((*src, source) if source else src)
+                    if source and (len(cand) >= 2 or end - i >= 2):
+                        emit(i, end, cand, pr_, src_)
+                    elif swapped:  # the term goes on with a word as written: the span ends
+                        emit(i, pos, hyp, prior, src)  # before it ("regulated" | learning)
+                    if len(cand) < 3 and end < n and end - i < MAX_SPAN:
+                        stack.append((end, cand, pr_, src_, bool(source)))
+        return out
+
+    def _continues(self, hyp: tuple[str, ...], new: tuple[str, ...]) -> bool:
+        """``hyp`` followed by ``new`` stays inside known n-grams, step by step."""
+        cur = hyp
+        for x in new:
+            if cur:
+                follow = self._followers.get(self._key(" ".join(cur[-2:])))
+                if follow is None or self._key(x) not in follow:
+                    return False
+            cur = (*cur, x)
+        return True
 
     def _attested(self, hyp: tuple[str, ...], words: list[str], i: int, j: int) -> bool:
         """``hyp`` (standing for words[i:j]) is a known term, or forms a known bigram with a
@@ -312,7 +495,17 @@ class Discoverer:
             and not (t.text[:1].isupper() and not t.sent_start) and not t.quoted
             for w, t in zip(words, run, strict=True)
         ]
-        best_per_span: list[_Hyp] = []
+        by_span: dict[tuple[int, int], dict[tuple[str, ...], _Hyp]] = defaultdict(dict)
+
+        def put(h: _Hyp) -> None:
+            if p.term_count and len(h.hyp) >= 2:
+                bonus = p.term_count * math.log10(1 + lm.count(" ".join(h.hyp)))
+                h = h._replace(gain=h.gain + bonus)
+            spans = by_span[(h.i, h.j)]
+            old = spans.get(h.hyp)
+            if old is None or old.gain < h.gain:
+                spans[h.hyp] = h
+
         cond = lm.cond
         for i in range(n):
             if not changeable[i] or not self.options(words[i]):
@@ -350,7 +543,6 @@ class Discoverer:
                 beam = ext[:BEAM]
                 right = words[j + 1 : j + 3]
                 base = None
-                span: list[_Hyp] = []
                 for prior, score, hyp, src, last in beam:
                     if not last:
                         continue  # the last word kept: a shorter span covers it
@@ -363,9 +555,24 @@ class Discoverer:
                         base = spun_score + lm.score(right, (w, words[j - 1] if j >= 1 else "<s>"))
                     a2, a1 = _history(hyp, h2, h1)
                     gain = score + lm.score(right, (a1, a2)) - base + prior
-                    span.append(_Hyp(gain, i, j + 1, hyp, src))
-                span.sort(key=lambda h: -h.gain)
-                best_per_span.extend(span[:keep])
+                    put(_Hyp(gain, i, j + 1, hyp, src))
+        if p.term_synonyms > 0 or self._phrases:
+            free = [
+                not w[0].isdigit() and not (t.text[:1].isupper() and not t.sent_start)
+                and not t.quoted
+                for w, t in zip(words, run, strict=True)
+            ]
+            bases: dict[tuple[int, int], float] = {}
+            for prior, i, j, hyp, src in self._term_hyps(words, changeable, free):
+                left = (words[i - 1] if i >= 1 else "<s>", words[i - 2] if i >= 2 else None)
+                right = words[j : j + 2]
+                base = bases.get((i, j))
+                if base is None:
+                    base = bases[(i, j)] = lm.score([*words[i:j], *right], left)
+                put(_Hyp(lm.score([*hyp, *right], left) - base + prior, i, j, hyp, src))
+        best_per_span: list[_Hyp] = []
+        for spans in by_span.values():
+            best_per_span.extend(sorted(spans.values(), key=lambda h: -h.gain)[:keep])
         return best_per_span
 
     def _discover_run(self, run: list[Token]) -> list[Discovery]:

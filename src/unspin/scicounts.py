@@ -66,10 +66,47 @@ def count_ngrams(texts: Iterable[str], extra_terms: Iterable[str] = ()) -> Count
     return out
 
 
-def save_counts(counts: Counter[int], path: Path) -> None:
+def _grams(texts: Iterable[str], extra_terms: Iterable[str]) -> Iterable[list[str]]:
+    """The word lists that :func:`count_ngrams` counts n-grams of (terms: 2-3 words only)."""
+    for text in texts:
+        yield words_of(text)
+    for term in extra_terms:
+        w = words_of(term)
+        if 2 <= len(w) <= 3:
+            yield w
+
+
+def term_followers(
+    texts: Iterable[str], extra_terms: Iterable[str] = ()
+) -> dict[int, frozenset[int]]:
+    """Hashed head -> hashed next words: for every 2- and 3-gram of ``texts`` (and of the
+    terms), ``key(first n-1 words)`` -> the ``key`` of each word that followed them.
+
+    Numbers only, like the counts. It lets discovery enumerate the known terms that a span's
+    word-by-word synonyms can spell ("irregular woodland": which synonym of "woodland"
+    follows a synonym of "irregular" in science text) with one set intersection per head,
+    instead of testing every pair of synonyms against the counts.
+    """
+    out: dict[int, set[int]] = {}
+    for w in _grams(texts, extra_terms):
+        for i in range(len(w) - 1):
+            out.setdefault(key(w[i]), set()).add(key(w[i + 1]))
+            if i + 2 < len(w):
+                out.setdefault(key(w[i] + " " + w[i + 1]), set()).add(key(w[i + 2]))
+    return {h: frozenset(f) for h, f in out.items()}
+
+
+def save_counts(
+    counts: Counter[int], path: Path, followers: dict[int, frozenset[int]] | None = None
+) -> None:
     keys = np.array(sorted(counts), dtype=np.uint64)
     vals = np.array([min(counts[int(k)], 2**31 - 1) for k in keys], dtype=np.uint32)
-    np.savez_compressed(path, keys=keys, counts=vals)
+    arrays = {"keys": keys, "counts": vals}
+    if followers is not None:
+        pairs = sorted((h, f) for h, fs in followers.items() for f in fs)
+        arrays["follow_heads"] = np.array([h for h, _ in pairs], dtype=np.uint64)
+        arrays["follow_words"] = np.array([f for _, f in pairs], dtype=np.uint64)
+    np.savez_compressed(path, **arrays)
 
 
 def bundled_counts_path() -> Path:
@@ -80,6 +117,19 @@ def load_counts(path: Path | None = None) -> dict[int, int]:
     p = path or bundled_counts_path()
     with np.load(p) as z:
         return dict(zip(z["keys"].tolist(), z["counts"].tolist(), strict=True))
+
+
+def load_followers(path: Path | None = None) -> dict[int, frozenset[int]]:
+    """The :func:`term_followers` saved with the counts (empty for a file without them)."""
+    p = path or bundled_counts_path()
+    with np.load(p) as z:
+        if "follow_heads" not in z:
+            return {}
+        heads, words = z["follow_heads"], z["follow_words"]
+        starts = np.flatnonzero(np.diff(heads, prepend=heads[:1] + 1)).tolist()
+        hs, ws = heads[starts].tolist(), words.tolist()
+        ends = [*starts[1:], len(ws)]
+        return {h: frozenset(ws[a:b]) for h, a, b in zip(hs, starts, ends, strict=True)}
 
 
 class SciCounts:
