@@ -71,7 +71,9 @@ def build_synonyms(lm: NGramLM) -> dict[str, list[tuple[str, int]]]:
                 if tag is None:
                     form = rel
                 else:
-                    inf = getAllInflections(rel).get(tag)
+                    table = getAllInflections(rel)
+                    # lemminflect leaves out a regular verb's VBN, which is its VBD
+                    inf = table.get(tag) or (table.get("VBD") if tag == "VBN" else None)
                     form = inf[0] if inf else (rel if tag in ("NN", "VB", "JJ", "RB") else "")
                 if form and form != word and lm.unigram(form) > MIN_UNIGRAM:
                     cands[form] = max(cands.get(form, 0), v)

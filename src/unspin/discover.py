@@ -167,7 +167,8 @@ def analyses(word: str) -> tuple[tuple[str, str | None], ...]:
 def _inflect(lemma: str, tag: str | None) -> str:
     if tag is None:
         return lemma
-    forms = getAllInflections(lemma).get(tag)
+    table = getAllInflections(lemma)
+    forms = table.get(tag) or (table.get("VBD") if tag == "VBN" else None)
     return forms[0] if forms else lemma
 
 
@@ -253,7 +254,9 @@ class Discoverer:
             fol[h] = fol[h] | f if h in fol else f
         self._followers = fol
         self.lm = SciCounts(base, news_lm or NGramLM())
-        self._term_options: dict[str, tuple[frozenset[int], dict[int, list[_Option]]]] = {}
+        self._term_options: dict[
+            str, tuple[frozenset[int], frozenset[int], dict[int, list[_Option]]]
+        ] = {}
         self._keys: dict[str, int] = {}
         self._thes = _thesaurus_raw()
         self._options: dict[str, tuple[tuple[str, float, str], ...]] = {}
@@ -316,16 +319,21 @@ class Discoverer:
             k = self._keys[gram] = key(gram)
         return k
 
-    def term_options(self, word: str) -> tuple[frozenset[int], dict[int, list[_Option]]]:
+    def term_options(
+        self, word: str
+    ) -> tuple[frozenset[int], frozenset[int], dict[int, list[_Option]]]:
         """The one-word originals of ``options(word, term_synonyms)`` by the hash of the word,
-        for intersecting with the followers of a term's head."""
+        for intersecting with the followers of a term's head: (all hashes, the hashes of those
+        that begin a known n-gram, hash -> options)."""
         got = self._term_options.get(word)
         if got is None:
             by: dict[int, list[_Option]] = defaultdict(list)
             for orig, prior, source in self.options(word, self.params.term_synonyms):
                 if " " not in orig:
                     by[self._key(orig)].append((orig, prior, source))
-            got = self._term_options[word] = (frozenset(by), dict(by))
+            keys = frozenset(by)
+            heads = frozenset(k for k in keys if k in self._followers)
+            got = self._term_options[word] = (keys, heads, dict(by))
         return got
 
     def _term_hyps(self, words: list[str], changeable: list[bool], free: list[bool]) -> list[_Hyp]:
@@ -340,32 +348,36 @@ class Discoverer:
         p = self.params
         out: list[_Hyp] = []
         key_ = self._key
-
-        def segments(hyp: tuple[str, ...], pos: int, first: bool):  # noqa: ANN202
-            follow = None
-            if hyp:
-                follow = fol.get(key_(" ".join(hyp[-2:])))
-                if follow is None:
-                    follow = frozenset()
-            w = words[pos]
-            if not first and (follow is None or key_(w) in follow):
-                yield 1, (w,), 0.0, ""
-            if changeable[pos]:
-                keys, by = self.term_options(w)
-                for k in (keys if follow is None else keys & follow):
-                    for orig, prior, source in by[k]:
-                        yield 1, (orig,), prior, source
+        empty: frozenset[int] = frozenset()
+        # per position: its term options, the listed phrase swaps starting there, and every
+        # word a term may go on with there (for pruning a walk before it is pushed)
+        opts = [self.term_options(w) if c else (empty, empty, {})
+                for w, c in zip(words, changeable, strict=True)]
+        phrases: list[list[tuple[int, tuple[str, ...], float]]] = [[] for _ in range(n)]
+        reach: list[frozenset[int]] = []
+        for pos in range(n):
+            firsts = set()
             for length in self._phrase_lengths:
                 if pos + length > n or not all(free[pos : pos + length]):
                     continue
-                origs = self._phrases.get(tuple(words[pos : pos + length]))
-                if not origs:
-                    continue
-                for orig, c in origs.items():
+                for orig, c in self._phrases.get(tuple(words[pos : pos + length]), {}).items():
                     new = tuple(orig.split())
-                    if len(hyp) + len(new) > 3 or not self._continues(hyp, new):
-                        continue
                     prior = p.listed_phrase + p.listed_count * math.log10(1 + c)
+                    phrases[pos].append((length, new, prior))
+                    firsts.add(key_(new[0]))
+            reach.append(opts[pos][0] | firsts | {key_(words[pos])})
+
+        def segments(hyp: tuple[str, ...], pos: int, follow: frozenset[int] | None):  # noqa: ANN202
+            """(words taken, original words, prior, source or "" for a word kept)."""
+            if follow is not None and key_(words[pos]) in follow:
+                yield 1, (words[pos],), 0.0, ""
+            keys, heads, by = opts[pos]
+            # a first word swapped on its own is the beam's: here it must begin a term
+            for k in (heads if follow is None else keys & follow):
+                for orig, prior, source in by[k]:
+                    yield 1, (orig,), prior, source
+            for length, new, prior in phrases[pos]:
+                if len(hyp) + len(new) <= 3 and self._continues(hyp, new):
                     yield length, new, prior, "listed"
 
         def emit(i: int, j: int, hyp: tuple[str, ...], prior: float, src: tuple[str, ...]) -> None:
@@ -378,22 +390,24 @@ class Discoverer:
         for i in range(n):
             if not changeable[i]:
                 continue
-            # (next word, hypothesis, prior sum, sources, whether its last segment is a swap)
-            stack: list[tuple[int, tuple[str, ...], float, tuple[str, ...], bool]] = [
-                (i, (), 0.0, (), True)
-            ]
+            # (next word, hypothesis, prior sum, sources, whether its last segment is a swap,
+            # the followers of its last one or two words; None: nothing to continue yet)
+            stack: list[tuple[int, tuple[str, ...], float, tuple[str, ...], bool,
+                              frozenset[int] | None]] = [(i, (), 0.0, (), True, None)]
             while stack:
-                pos, hyp, prior, src, swapped = stack.pop()
-                for m, new, pr, source in segments(hyp, pos, pos == i):
+                pos, hyp, prior, src, swapped, follow = stack.pop()
+                for m, new, pr, source in segments(hyp, pos, follow):
                     cand = (*hyp, *new)
                     end = pos + m
                     pr_, src_ = prior + pr, ((*src, source) if source else src)
                     if source and (len(cand) >= 2 or end - i >= 2):
                         emit(i, end, cand, pr_, src_)
-                    elif swapped:  # the term goes on with a word as written: the span ends
-                        emit(i, pos, hyp, prior, src)  # before it ("regulated" | learning)
+                    elif not source and swapped:  # the term goes on with a word as written:
+                        emit(i, pos, hyp, prior, src)  # the span ends before it
                     if len(cand) < 3 and end < n and end - i < MAX_SPAN:
-                        stack.append((end, cand, pr_, src_, bool(source)))
+                        nxt = fol.get(key_(" ".join(cand[-2:])), empty)
+                        if not nxt.isdisjoint(reach[end]):
+                            stack.append((end, cand, pr_, src_, bool(source), nxt))
         return out
 
     def _continues(self, hyp: tuple[str, ...], new: tuple[str, ...]) -> bool:
@@ -507,6 +521,11 @@ class Discoverer:
                 spans[h.hyp] = h
 
         cond = lm.cond
+        # a multi-word hypothesis must be a known 2-3-word term, and the term search finds
+        # every one that the beam could (from more synonyms): the beam is left the one-word
+        # spans
+        one_word = p.attested and p.term_synonyms >= MAX_THESAURUS and bool(self._followers)
+        span = 1 if one_word else MAX_SPAN
         for i in range(n):
             if not changeable[i] or not self.options(words[i]):
                 continue
@@ -518,7 +537,7 @@ class Discoverer:
                 (0.0, 0.0, (), (), False)
             ]
             spun_score = 0.0  # lm score of words[i..j] as written
-            for j in range(i, min(n, i + MAX_SPAN)):
+            for j in range(i, min(n, i + span)):
                 w = words[j]
                 if j == i:
                     spun_score += cond(w, h2, h1)
