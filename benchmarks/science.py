@@ -253,19 +253,29 @@ def is_dev_abstract(index: int) -> bool:
     return index % 4 in DEV_MOD4
 
 
+def _build_module() -> Any:
+    path = REPO_ROOT / "scripts" / "build_science.py"
+    spec = importlib.util.spec_from_file_location("_build_science", path)
+    if spec is None or spec.loader is None:  # pragma: no cover
+        raise ImportError(path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def _wordnet_terms() -> list[str]:
     """WordNet's multi-word nouns, exactly as scripts/build_science.py adds them."""
     from unspin import thesauri
 
     if not (thesauri.WORDNET_DIR / "data.noun").exists():
         return []
-    path = REPO_ROOT / "scripts" / "build_science.py"
-    spec = importlib.util.spec_from_file_location("_build_science", path)
-    if spec is None or spec.loader is None:  # pragma: no cover
-        return []
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return list(mod.wordnet_terms())
+    return list(_build_module().wordnet_terms())
+
+
+def _docstring_terms() -> list[str]:
+    """The terms of installed packages' docstrings, exactly as scripts/build_science.py adds
+    them (no text of the abstracts: nothing of the held-out half leaks in)."""
+    return list(_build_module().docstring_terms())
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,22 +347,27 @@ _DISC: dict[tuple[Any, ...], Any] = {}  # (held-out fold or None, half[, params]
 
 
 def setup_state(
-    rows: Sequence[PairRow], abstracts: Sequence[Abstract], arxiv: bool = True
+    rows: Sequence[PairRow], abstracts: Sequence[Abstract], arxiv: bool = True,
+    docstrings: bool = True,
 ) -> dict[str, Any]:
-    """Counts of each half of the abstracts (+ WordNet terms) and the news model; without
-    ``arxiv``, the WordNet terms only (the ablation of the scientific statistics)."""
+    """Counts of each half of the abstracts (+ WordNet and docstring terms) and the news
+    model; without ``arxiv``, the term lists only (the ablation of the scientific statistics);
+    without ``docstrings``, no docstring terms."""
     from unspin.lm import NGramLM
     from unspin.scicounts import count_ngrams, term_followers
 
     t0 = time.perf_counter()
-    terms = _wordnet_terms()
+    wordnet = _wordnet_terms()
+    doc_terms = _docstring_terms() if docstrings else []
+    terms = sorted(set(wordnet) | set(doc_terms))
     halves = [[a.text for i, a in enumerate(abstracts) if i % 2 == h and arxiv] for h in (0, 1)]
     counts = [count_ngrams(texts, terms) for texts in halves]
     followers = [term_followers(texts, terms) for texts in halves]
     _STATE.update(rows=list(rows), counts=counts, followers=followers, news=NGramLM(),
                   abstracts=list(abstracts))
     _DISC.clear()
-    return {"wordnet_terms": len(terms), "count_keys": [len(c) for c in counts],
+    return {"wordnet_terms": len(wordnet), "docstring_terms": len(doc_terms),
+            "count_keys": [len(c) for c in counts],
             "counts_s": round(time.perf_counter() - t0, 2)}
 
 
@@ -837,6 +852,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-arxiv-counts", action="store_true",
                     help="ablation: science statistics from WordNet terms only, no arXiv counts "
                     "(writes science-no-arxiv.json)")
+    ap.add_argument("--no-docstring-terms", action="store_true",
+                    help="ablation: no terms from installed packages' docstrings "
+                    "(writes science-no-docstrings.json)")
     ap.add_argument("--accurate", action="store_true",
                     help="accurate discovery (neural rescoring, unspin[neural]): one process, "
                     "200 clean abstracts, no throughput section; writes science-accurate.json")
@@ -849,6 +867,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _STATE["neural"] = LazyNeuralLM()
         args.jobs, args.no_throughput = 1, True
         args.out = args.out.with_name(args.out.stem + "-accurate.json")
+    if args.no_docstring_terms:
+        args.no_throughput = True
+        args.out = args.out.with_name(args.out.stem + "-no-docstrings.json")
     if args.no_arxiv_counts:
         args.no_throughput = True
         args.out = args.out.with_name(args.out.stem + "-no-arxiv.json")
@@ -865,7 +886,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         items = build_items(rows, [a.summary for a in abstracts])
         timings["build_items_s"] = round(time.perf_counter() - t0, 2)
-        results["setup"] = setup_state(rows, abstracts, arxiv=not args.no_arxiv_counts)
+        results["setup"] = setup_state(rows, abstracts, arxiv=not args.no_arxiv_counts,
+                                       docstrings=not args.no_docstring_terms)
         _STATE["items"] = items
         item_idx = list(range(len(items)))
         clean_idx = list(range(len(abstracts)))
@@ -888,7 +910,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         print(f"{len(items)} items from {len(rows)} pps-dev rows ({len(item_idx)} used: "
               f"{len(dev_items)} DEV, {len(ev_items)} EVAL); counts: "
-              f"{results['setup']['wordnet_terms']} WordNet terms + half the abstracts each")
+              f"{results['setup']['wordnet_terms']} WordNet terms, "
+              f"{results['setup']['docstring_terms']} docstring terms + half the abstracts "
+              f"each")
 
         if args.fit:
             from unspin.discover import DiscoveryParams

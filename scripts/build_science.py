@@ -95,6 +95,58 @@ def wordnet_terms() -> list[str]:
     return sorted(terms)
 
 
+# installed packages whose docstrings (permissive licences, see data/SOURCES.md) name many
+# technical terms of machine learning and mathematics; those missing here are skipped
+DOCSTRING_PACKAGES = ("torch", "transformers", "numpy", "networkx", "sympy", "mpmath")
+MIN_DOCSTRING_TERM = 3  # times a 2-3-word n-gram must recur in the docstrings to be a term
+
+
+def docstring_terms(
+    packages: tuple[str, ...] = DOCSTRING_PACKAGES, min_count: int = MIN_DOCSTRING_TERM
+) -> list[str]:
+    """2-3-word terms from the docstrings of installed scientific packages: word n-grams
+    (letters and inner hyphens only) that recur ``min_count`` times and neither begin nor end
+    with a stop word ("principal components", "simulated annealing", "sliding window").
+    Only these terms enter the counts, once each, as WordNet's do: docstrings are not
+    scientific prose, so they name terms but do not weigh the language model."""
+    import ast
+    import importlib.util
+    from collections import Counter
+
+    from unspin.fingerprint import STOPWORDS
+    from unspin.scicounts import words_of
+
+    grams: Counter[str] = Counter()
+    for name in packages:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for root in spec.submodule_search_locations:
+            for path in sorted(Path(root).rglob("*.py")):
+                try:
+                    tree = ast.parse(path.read_text(encoding="utf-8", errors="ignore"))
+                except (SyntaxError, ValueError):
+                    continue
+                for node in ast.walk(tree):
+                    if not isinstance(
+                        node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+                    ):
+                        continue
+                    doc = ast.get_docstring(node)
+                    if not doc:
+                        continue
+                    for line in doc.split("\n\n"):  # a paragraph at a time
+                        w = words_of(line)
+                        for n in (2, 3):
+                            for i in range(len(w) - n + 1):
+                                g = w[i : i + n]
+                                if g[0] in STOPWORDS or g[-1] in STOPWORDS:
+                                    continue
+                                if all(x.replace("-", "").isalpha() and len(x) > 1 for x in g):
+                                    grams[" ".join(g)] += 1
+    return sorted(g for g, c in grams.items() if c >= min_count)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     arxiv = ROOT.parent / "shared/data/arxiv-cs-abstracts.csv"
@@ -118,12 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     with open(args.arxiv, encoding="utf-8", newline="") as fh:
         texts = [row["titles"] + ". " + row["summaries"] for row in csv.DictReader(fh)]
     terms = wordnet_terms()
+    doc_terms = docstring_terms()
+    terms = sorted(set(terms) | set(doc_terms))
     counts = count_ngrams(texts, terms)
     followers = term_followers(texts, terms)
     cpath = args.out / "sci_counts.npz"
     save_counts(counts, cpath, followers)
     pairs = sum(len(f) for f in followers.values())
-    print(f"{cpath}: {len(texts)} abstracts, {len(terms)} WordNet terms, {len(counts)} keys, "
+    print(f"{cpath}: {len(texts)} abstracts, {len(terms)} terms ({len(doc_terms)} from "
+          f"docstrings), {len(counts)} keys, "
           f"{pairs} follower pairs")
     return 0
 
