@@ -504,10 +504,15 @@ class Discoverer:
         words = [t.lower for t in run]
         n = len(words)
         lm, p = self.lm, self.params
-        changeable = [
-            w not in STOPWORDS and len(w) > 2 and not w[0].isdigit()
-            and not (t.text[:1].isupper() and not t.sent_start) and not t.quoted
+        # free: a word spinners touch (no digits, names or quotes); changeable: one that can
+        # be a swap on its own (no stop word)
+        free = [
+            not w[0].isdigit() and not (t.text[:1].isupper() and not t.sent_start)
+            and not t.quoted
             for w, t in zip(words, run, strict=True)
+        ]
+        changeable = [
+            f and w not in STOPWORDS and len(w) > 2 for w, f in zip(words, free, strict=True)
         ]
         by_span: dict[tuple[int, int], dict[tuple[str, ...], _Hyp]] = defaultdict(dict)
 
@@ -576,11 +581,6 @@ class Discoverer:
                     gain = score + lm.score(right, (a1, a2)) - base + prior
                     put(_Hyp(gain, i, j + 1, hyp, src))
         if p.term_synonyms > 0 or self._phrases:
-            free = [
-                not w[0].isdigit() and not (t.text[:1].isupper() and not t.sent_start)
-                and not t.quoted
-                for w, t in zip(words, run, strict=True)
-            ]
             bases: dict[tuple[int, int], float] = {}
             for prior, i, j, hyp, src in self._term_hyps(words, changeable, free):
                 left = (words[i - 1] if i >= 1 else "<s>", words[i - 2] if i >= 2 else None)

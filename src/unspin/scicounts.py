@@ -46,17 +46,10 @@ def count_ngrams(texts: Iterable[str], extra_terms: Iterable[str] = ()) -> Count
     term is known even when the texts never used it.
     """
     grams: Counter[str] = Counter()
-    for text in texts:
-        w = words_of(text)
+    for w in _grams(texts, extra_terms):
         for n in (1, 2, 3):
             for i in range(len(w) - n + 1):
                 grams[" ".join(w[i : i + n])] += 1
-    for term in extra_terms:
-        w = words_of(term)
-        if 2 <= len(w) <= 3:
-            for n in sorted({1, 2, len(w)}):
-                for i in range(len(w) - n + 1):
-                    grams[" ".join(w[i : i + n])] += 1
     out: Counter[int] = Counter()
     for gram, c in grams.items():
         out[key(gram)] += c
