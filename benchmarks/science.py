@@ -354,15 +354,15 @@ def setup_state(
     model; without ``arxiv``, the term lists only (the ablation of the scientific statistics);
     without ``docstrings``, no docstring terms."""
     from unspin.lm import NGramLM
-    from unspin.scicounts import count_ngrams, term_followers
+    from unspin.scicounts import counts_and_followers
 
     t0 = time.perf_counter()
     wordnet = _wordnet_terms()
     doc_terms = _docstring_terms() if docstrings else []
     terms = sorted(set(wordnet) | set(doc_terms))
     halves = [[a.text for i, a in enumerate(abstracts) if i % 2 == h and arxiv] for h in (0, 1)]
-    counts = [count_ngrams(texts, terms) for texts in halves]
-    followers = [term_followers(texts, terms) for texts in halves]
+    counts, followers = map(list, zip(*(counts_and_followers(t, terms) for t in halves),
+                                       strict=True))
     _STATE.update(rows=list(rows), counts=counts, followers=followers, news=NGramLM(),
                   abstracts=list(abstracts))
     _DISC.clear()

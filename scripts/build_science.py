@@ -26,9 +26,9 @@ from pathlib import Path
 from lemminflect import getAllInflections
 
 from unspin import thesauri
-from unspin.discover import analyses
+from unspin.discover import analyses, tag_forms
 from unspin.lm import NGramLM
-from unspin.scicounts import count_ngrams, save_counts, term_followers
+from unspin.scicounts import counts_and_followers, save_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_UNIGRAM = -6.3  # originals rarer than this in the news model are not proposed
@@ -71,9 +71,7 @@ def build_synonyms(lm: NGramLM) -> dict[str, list[tuple[str, int]]]:
                 if tag is None:
                     form = rel
                 else:
-                    table = getAllInflections(rel)
-                    # lemminflect leaves out a regular verb's VBN, which is its VBD
-                    inf = table.get(tag) or (table.get("VBD") if tag == "VBN" else None)
+                    inf = tag_forms(rel, tag)
                     form = inf[0] if inf else (rel if tag in ("NN", "VB", "JJ", "RB") else "")
                 if form and form != word and lm.unigram(form) > MIN_UNIGRAM:
                     cands[form] = max(cands.get(form, 0), v)
@@ -172,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     terms = wordnet_terms()
     doc_terms = docstring_terms()
     terms = sorted(set(terms) | set(doc_terms))
-    counts = count_ngrams(texts, terms)
-    followers = term_followers(texts, terms)
+    counts, followers = counts_and_followers(texts, terms)
     cpath = args.out / "sci_counts.npz"
     save_counts(counts, cpath, followers)
     pairs = sum(len(f) for f in followers.values())

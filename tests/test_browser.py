@@ -11,6 +11,7 @@ UNSPIN_UPDATE_SCREENSHOT=1 the README screenshot docs/screenshot.png is rewritte
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -343,8 +344,11 @@ def test_fetch_a_url(browser_context: Any, server: Server) -> None:
         tab = Tab(browser_context, srv)
         page = tab.page
         page.fill("#url", server.url("/story"))
-        page.click("#fetch")
+        with page.expect_request(lambda r: r.url.endswith("/api/check")) as checked:
+            page.click("#fetch")
         expect(page.locator("#marked mark").first).to_be_visible()
+        # the page's address goes with the text: its site's learned spinner is the prior
+        assert json.loads(checked.value.post_data or "{}")["url"] == server.url("/story")
         assert page.input_value("#text").startswith(title)
         assert "nine-day strike" in page.input_value("#text")
         expect(page.locator("#marked")).to_contain_text("mentioned")

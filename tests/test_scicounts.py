@@ -17,6 +17,7 @@ from unspin.scicounts import (
     SciCounts,
     bundled_counts_path,
     count_ngrams,
+    counts_and_followers,
     key,
     load_counts,
     load_followers,
@@ -148,6 +149,14 @@ def test_term_followers_index_the_next_word_of_each_bigram_and_trigram_head() ->
     assert key("forest") not in fol.get(key("survey"), frozenset())
     # a one-word term is no n-gram, and a sentence's last word is no head
     assert key("model.") not in fol and key("data") not in fol
+
+
+def test_counts_and_followers_in_one_pass_equal_the_two_statistics() -> None:
+    terms = ["decision tree", "hidden markov model", "forest"]
+    # a generator: read once, as a file of abstracts would be
+    counts, fol = counts_and_followers((t for t in SENTENCES), terms)
+    assert counts == count_ngrams(SENTENCES, terms) and counts[key("random forest")] > 0
+    assert fol == term_followers(SENTENCES, terms) and key("tree") in fol[key("decision")]
 
 
 def test_save_and_load_followers_round_trip(tmp_path: Path) -> None:

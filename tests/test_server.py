@@ -503,6 +503,41 @@ def test_restore_with_index_uses_the_source(live_index: LiveServer, index_path: 
     assert "source" not in plain and plain == unspin.restore(SPUN).to_dict()
 
 
+FARM = "farm.example"
+FARM_TEXT = "The council mentioned on Monday that the harbour would reopen next week."
+
+
+def test_the_sites_learned_spinner_applies_to_its_copies(
+    make_live: Callable[..., LiveServer], tmp_path: Path
+) -> None:
+    from unspin.learn import GLOBAL
+
+    path = build_index(tmp_path / "farm.db")
+    with Index(path) as idx:
+        idx.replace_learned([(FARM, "mention", "say", 40, 30, 40),
+                             (GLOBAL, "mention", "say", 40, 30, 40)])
+        idx.replace_site_words([(FARM, "mentioned", 40, 0, 1), (FARM, "said", 0, 0, 40),
+                                (GLOBAL, "mentioned", 40, 0, 1), (GLOBAL, "said", 0, 0, 40)])
+    live = make_live(index=path)
+
+    def spinner_sites(body: dict[str, Any]) -> set[Any]:
+        return {(e.get("evidence") or {}).get("spinner", {}).get("site") for e in body["edits"]}
+
+    for route in ("/api/check", "/api/restore"):
+        by_site = live.post(route, {"text": FARM_TEXT, "site": FARM}).json()
+        assert FARM in spinner_sites(by_site)
+        by_url = live.post(route, {"text": FARM_TEXT, "url": "https://www.farm.example/a"}).json()
+        assert by_url["edits"] == by_site["edits"]
+        # a copy from another site, or of unknown origin, does not get this farm's choices
+        for other in ({"site": "other.example"}, {}):
+            body = live.post(route, {"text": FARM_TEXT, **other}).json()
+            assert spinner_sites(body) <= {None}
+    library = unspin.check(FARM_TEXT, index=path, site=FARM).to_dict()
+    assert live.post("/api/check", {"text": FARM_TEXT, "site": FARM}).json() == library
+    bad = live.post("/api/check", {"text": FARM_TEXT, "url": "http://[::1"})
+    assert bad.status_code == 200  # a malformed address names no site
+
+
 def test_missing_index_is_refused_at_start(tmp_path: Path) -> None:
     from unspin.index import IndexFileError
 

@@ -15,6 +15,7 @@ from unspin.spinner_profile import (
     LearnedParams,
     SpinnerProfile,
     profile_from_index,
+    shared_rows,
 )
 
 SITE = "farm.example"
@@ -139,10 +140,30 @@ def test_profile_from_index_prefers_the_sites_own(tmp_path: Path) -> None:
         own = profile_from_index(idx, SITE)
         assert own is not None and own.site == SITE and ("stated", "said") not in own.pairs
         assert own.words == WORDS
-        fallback = profile_from_index(idx, "unknown.example")
-        assert fallback is not None and fallback.site == GLOBAL
-        assert ("stated", "said") in fallback.pairs and ("mentioned", "said") in fallback.pairs
-        assert profile_from_index(idx, None).site == GLOBAL
+        # each pair is one farm's choice: none applies to a third site's copies, or to a text
+        # whose site is not known
+        assert profile_from_index(idx, "unknown.example") is None
+        assert profile_from_index(idx, None) is None
+
+
+def test_copies_of_other_sites_get_the_pairs_several_farms_share(tmp_path: Path) -> None:
+    rows = [
+        (SITE, "mention", "say", 40, 30, 40),
+        ("other.example", "mention", "say", 5, 4, 5),
+        (GLOBAL, "mention", "say", 45, 34, 45),
+        (SITE, "individual", "people", 18, 12, 20),
+        (GLOBAL, "individual", "people", 18, 12, 20),
+        (GLOBAL, "spherical", "round", 7, 0, 7),  # imported for every site
+    ]
+    assert {(r[1], r[2]) for r in shared_rows(rows)} == {("mention", "say"), ("spherical", "round")}
+    with Index(tmp_path / "news.db") as idx:
+        idx.replace_learned(rows)
+        for site in ("third.example", None):
+            prof = profile_from_index(idx, site)
+            assert prof is not None and prof.site == GLOBAL
+            assert ("mentioned", "said") in prof.pairs and ("spherical", "round") in prof.pairs
+            assert ("individuals", "people") not in prof.pairs  # farm.example's alone
+        assert ("individuals", "people") in profile_from_index(idx, SITE).pairs
 
 
 def test_engine_reports_the_profile_in_each_edit() -> None:

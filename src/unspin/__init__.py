@@ -232,10 +232,11 @@ def engine_for(
     lm: str | os.PathLike[str] | None = None,
 ):
     """The engine for a text: with the spinner learned in ``index`` for ``site``
-    (:class:`unspin.spinner_profile.SpinnerProfile`: the site's own when it has one, else
-    every site's) when ``text`` reads like that spinner's output, and with ``learned`` (extra
-    spinner-table pairs given directly) added to its table; the plain engine otherwise. Derived
-    engines share the language model and thesaurus and are cached (a few at a time)."""
+    (:class:`unspin.spinner_profile.SpinnerProfile`: the site's own when it has one, else the
+    pairs learned on several sites) when ``text`` reads like that spinner's output, and with
+    ``learned`` (extra spinner-table pairs given directly) added to its table; the plain
+    engine otherwise. Derived engines share the language model and thesaurus and are cached
+    (a few at a time)."""
     profile = None
     if index is not None:
         from unspin.index import opened

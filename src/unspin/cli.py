@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SITE",
         help="the site the text comes from (e.g. farm.example): its learned substitutions "
-        "weigh most",
+        "are the priors (without it, or for a site never learned, only pairs learned on "
+        "several sites are)",
     )
     p_restore.set_defaults(func=_cmd_restore)
     p_check.add_argument(
@@ -152,7 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="use the spinner substitutions learned in this index as priors",
     )
     p_check.add_argument(
-        "--site", default=None, metavar="SITE", help="the site the text comes from"
+        "--site", default=None, metavar="SITE",
+        help="the site the text comes from: its learned substitutions are the priors",
     )
     add_commands(sub, inputs)
     add_serve_command(sub)

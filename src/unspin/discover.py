@@ -164,11 +164,17 @@ def analyses(word: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(out) or ((word, None),)
 
 
+def tag_forms(lemma: str, tag: str) -> tuple[str, ...]:
+    """lemminflect's forms of ``lemma`` for a Penn ``tag``; a regular verb's past participle,
+    which lemminflect leaves out, is its past tense. Shared with scripts/build_science.py."""
+    table = getAllInflections(lemma)
+    return tuple(table.get(tag) or (table.get("VBD", ()) if tag == "VBN" else ()))
+
+
 def _inflect(lemma: str, tag: str | None) -> str:
     if tag is None:
         return lemma
-    table = getAllInflections(lemma)
-    forms = table.get(tag) or (table.get("VBD") if tag == "VBN" else None)
+    forms = tag_forms(lemma, tag)
     return forms[0] if forms else lemma
 
 

@@ -527,7 +527,10 @@ def site_of(url: str | None) -> str | None:
 
     if not url:
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed address ("http://[::1")
+        return None
     return host[4:] if host.startswith("www.") else host or None
 
 

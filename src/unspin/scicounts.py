@@ -45,28 +45,7 @@ def count_ngrams(texts: Iterable[str], extra_terms: Iterable[str] = ()) -> Count
     ``extra_terms`` (multi-word technical terms from a term list) count once each, so that a
     term is known even when the texts never used it.
     """
-    grams: Counter[str] = Counter()
-    for w in _grams(texts, extra_terms):
-        for n in (1, 2, 3):
-            for i in range(len(w) - n + 1):
-                grams[" ".join(w[i : i + n])] += 1
-    out: Counter[int] = Counter()
-    for gram, c in grams.items():
-        out[key(gram)] += c
-        head, sep, _ = gram.rpartition(" ")
-        out[key(_CONT + head)] += 1  # head "" is the unigram level: number of word types
-    out[key("\x02total")] = sum(c for g, c in grams.items() if " " not in g)
-    return out
-
-
-def _grams(texts: Iterable[str], extra_terms: Iterable[str]) -> Iterable[list[str]]:
-    """The word lists that :func:`count_ngrams` counts n-grams of (terms: 2-3 words only)."""
-    for text in texts:
-        yield words_of(text)
-    for term in extra_terms:
-        w = words_of(term)
-        if 2 <= len(w) <= 3:
-            yield w
+    return _count(_grams(texts, extra_terms))
 
 
 def term_followers(
@@ -80,8 +59,45 @@ def term_followers(
     follows a synonym of "irregular" in science text) with one set intersection per head,
     instead of testing every pair of synonyms against the counts.
     """
+    return _follow(_grams(texts, extra_terms))
+
+
+def counts_and_followers(
+    texts: Iterable[str], extra_terms: Iterable[str] = ()
+) -> tuple[Counter[int], dict[int, frozenset[int]]]:
+    """:func:`count_ngrams` and :func:`term_followers` of the same texts, tokenised once."""
+    lists = list(_grams(texts, extra_terms))
+    return _count(lists), _follow(lists)
+
+
+def _grams(texts: Iterable[str], extra_terms: Iterable[str]) -> Iterable[list[str]]:
+    """The word lists that the statistics are taken from (terms: 2-3 words only)."""
+    for text in texts:
+        yield words_of(text)
+    for term in extra_terms:
+        w = words_of(term)
+        if 2 <= len(w) <= 3:
+            yield w
+
+
+def _count(lists: Iterable[list[str]]) -> Counter[int]:
+    grams: Counter[str] = Counter()
+    for w in lists:
+        for n in (1, 2, 3):
+            for i in range(len(w) - n + 1):
+                grams[" ".join(w[i : i + n])] += 1
+    out: Counter[int] = Counter()
+    for gram, c in grams.items():
+        out[key(gram)] += c
+        head, sep, _ = gram.rpartition(" ")
+        out[key(_CONT + head)] += 1  # head "" is the unigram level: number of word types
+    out[key("\x02total")] = sum(c for g, c in grams.items() if " " not in g)
+    return out
+
+
+def _follow(lists: Iterable[list[str]]) -> dict[int, frozenset[int]]:
     out: dict[int, set[int]] = {}
-    for w in _grams(texts, extra_terms):
+    for w in lists:
         for i in range(len(w) - 1):
             out.setdefault(key(w[i]), set()).add(key(w[i + 1]))
             if i + 2 < len(w):

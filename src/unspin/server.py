@@ -126,6 +126,20 @@ class TextRequest(_Strict):
     min_confidence: float | None = Field(
         None, ge=0.0, le=1.0, description="report only edits with confidence >= this (0-1)"
     )
+    url: str | None = Field(
+        None, max_length=2048,
+        description="where the text was published; its host is the site (when no site is given)",
+    )
+    site: str | None = Field(
+        None, max_length=253,
+        description="the site the text comes from (e.g. farm.example): when the server's index "
+        "has learned its spinner (unspin learn), those substitutions are the priors",
+    )
+
+    def text_site(self) -> str | None:
+        from unspin.learn import site_of
+
+        return (self.site or "").strip() or site_of(self.url)
 
 
 class RestoreRequest(TextRequest):
@@ -679,7 +693,12 @@ def create_app(
 
         def work(check: Callable[..., None]) -> dict[str, Any]:
             return unspin.check(
-                body.text, min_confidence=body.min_confidence, progress=check, fast=pool.fast
+                body.text,
+                min_confidence=body.min_confidence,
+                progress=check,
+                index=pool.index(),
+                site=body.text_site(),
+                fast=pool.fast,
             ).to_dict()
 
         return JSONResponse(await run_engine(request, work))
@@ -700,6 +719,7 @@ def create_app(
                 min_confidence=body.min_confidence,
                 progress=check,
                 index=idx,
+                site=body.text_site(),
                 fast=pool.fast,
             )
             return result.to_dict()

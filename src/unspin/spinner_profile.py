@@ -18,7 +18,9 @@ them into three things the engine uses:
   language model's gain is a feature of both, so a learned pair never overrides strong
   context evidence.
 
-The weights are fitted by ``scripts/calibrate_learned.py`` on dev data
+A site's profile is used for that site's copies only; a text from another site, or of
+unknown origin, gets the pairs that hold beyond one farm (:func:`shared_rows`). The weights are
+fitted by ``scripts/calibrate_learned.py`` on dev data
 (``data/learned_params.json``).
 """
 
@@ -34,7 +36,7 @@ from typing import Any
 from unspin.engine import _logit, _sigmoid, read_params_file
 from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections
 
-__all__ = ["LearnedParams", "SpinnerProfile", "profile_from_index"]
+__all__ = ["MIN_SITES", "LearnedParams", "SpinnerProfile", "profile_from_index", "shared_rows"]
 
 _Row = tuple[str, str, str, int, int, int]  # (site, spun, original, count, copies, seen)
 
@@ -216,15 +218,40 @@ class SpinnerProfile:
         return {"site": self.site, "learned_count": known[0], "learned_seen": known[1]}
 
 
+MIN_SITES = 2  # sites a pair must be learned on before it applies to copies of other sites
+
+
+def shared_rows(rows: Iterable[_Row]) -> list[_Row]:
+    """The :data:`GLOBAL` rows that hold for spinners in general, not one farm's: pairs learned
+    on at least :data:`MIN_SITES` sites, and pairs imported for every site (on none alone)."""
+    rows = list(rows)
+    sites: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for s, spun, orig, *_ in rows:
+        if s != GLOBAL:
+            sites[(spun, orig)].add(s)
+    out = []
+    for r in rows:
+        n = len(sites.get((r[1], r[2]), ()))
+        if r[0] == GLOBAL and (n == 0 or n >= MIN_SITES):
+            out.append(r)
+    return out
+
+
 def profile_from_index(index: Any, site: str | None) -> SpinnerProfile | None:
-    """The profile of ``site`` in ``index`` (an open :class:`unspin.index.Index`): the site's
-    own when it has learned pairs, else every site's together; None when nothing is learned."""
+    """The profile for copies from ``site`` in ``index`` (an open :class:`unspin.index.Index`):
+    the site's own when it has learned pairs. For another site, or none given, only what
+    holds beyond one farm (:func:`shared_rows`): one farm's dictionary choices are facts
+    about that farm, and applied to another spinner's copies they become wrong edits. None
+    when nothing applies."""
     rows = index.learned()
     if not rows:
         return None
     sites = {r[0] for r in rows}
-    name = site if site in sites else GLOBAL
-    if name not in sites:
+    if site is not None and site != GLOBAL and site in sites:
+        words = index.site_words(site) if hasattr(index, "site_words") else {}
+        return SpinnerProfile(rows, words, site=site)
+    shared = shared_rows(rows)
+    if not shared:
         return None
-    words = index.site_words(name) if hasattr(index, "site_words") else {}
-    return SpinnerProfile(rows, words, site=name)
+    words = index.site_words(GLOBAL) if hasattr(index, "site_words") else {}
+    return SpinnerProfile(shared, words, site=GLOBAL)

@@ -309,7 +309,11 @@
     }
     const ctl = setBusy(true, mode === "restore" ? "Restoring…" : "Checking…");
     try {
-      const result = await api("api/" + mode, { text }, ctl.signal);
+      // the page's address names its site, whose learned spinner (if any) is the prior
+      const body = { text };
+      const url = el.url.value.trim();
+      if (url && url.length <= 2048) body.url = url;
+      const result = await api("api/" + mode, body, ctl.signal);
       let trace = null;
       if (health && health.index) {
         setStatus("Looking for the source article…");
