@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from httpserver import Server, article_html
 from news_samples import ARTICLES, SPUN_HARBOUR, UNRELATED
 
 from unspin.cli import main
@@ -117,3 +118,33 @@ def test_check_and_restore_accept_index_and_site(
     assert "office said at least 5,000 people" in out  # from the traced source
     code, _, err = run(capsys, "check", spun, "--index", tmp_path / "missing.db")
     assert code == 2 and "no index at" in err
+
+
+def test_an_article_address_is_fetched_and_its_site_names_the_spinner(
+    index: Path, copies: Path, server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from unspin.learn import site_of
+
+    host = site_of(server.url("/"))
+    assert host == "127.0.0.1"
+    # the farm's copies were learned under the address's own site
+    run(capsys, "learn", "--index", index, "--copies", copies, "--site", host)
+    paragraphs = SPUN_HARBOUR.split("\n\n")
+    server.route("/story", article_html("Dock strike ends", paragraphs))
+    url = server.url("/story")
+    # a loopback address is refused unless allowed
+    code, _, err = run(capsys, "check", url, "--index", index, "--json")
+    assert code == 2 and "127.0.0.1" in err
+    code, out, _ = run(capsys, "check", url, "--allow-private", "--index", index, "--json")
+    assert code == 0
+    edits = json.loads(out)["edits"]
+    assert {e["evidence"]["spinner"]["site"] for e in edits if "spinner" in e["evidence"]} == {
+        host
+    }
+    # another site given: this farm's spinner is not assumed
+    code, out, _ = run(capsys, "check", url, "--allow-private", "--index", index, "--site",
+                       "elsewhere.example", "--json")
+    assert code == 0
+    assert not any("spinner" in e["evidence"] for e in json.loads(out)["edits"])
+    code, out, err = run(capsys, "restore", url, "--allow-private")
+    assert code == 0 and out.startswith("Dock strike ends") and "said" in out

@@ -166,6 +166,14 @@ def test_copies_of_other_sites_get_the_pairs_several_farms_share(tmp_path: Path)
         assert ("individuals", "people") in profile_from_index(idx, SITE).pairs
 
 
+def test_shared_pairs_have_their_own_edit_threshold() -> None:
+    params = LearnedParams(min_confidence=0.9, shared_min_confidence=0.96)
+    assert SpinnerProfile(ROWS, WORDS, site=SITE, params=params).min_confidence == 0.9
+    assert SpinnerProfile(ROWS, WORDS, site=GLOBAL, params=params).min_confidence == 0.96
+    bundled = LearnedParams.load()
+    assert bundled.min_confidence <= bundled.shared_min_confidence < 1.0
+
+
 def test_engine_reports_the_profile_in_each_edit() -> None:
     import unspin
 

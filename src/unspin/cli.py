@@ -61,7 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     inputs = argparse.ArgumentParser(add_help=False)
-    inputs.add_argument("file", metavar="FILE", help="text file to read, or - for standard input")
+    inputs.add_argument(
+        "file", metavar="FILE",
+        help="text file to read, - for standard input, or the http(s) address of an article",
+    )
+    inputs.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="let FILE be an address on a private or loopback network (refused by default)",
+    )
     inputs.add_argument(
         "--json", action="store_true", help="print the full result as JSON on standard output"
     )
@@ -309,7 +317,9 @@ def _progress(text: str) -> Iterator[Callable[[int, int], None] | None]:
 def _run(args: argparse.Namespace, analyse: Callable[..., Any]) -> tuple[Any, int | None]:
     """Read the input and run ``unspin.check`` or ``unspin.restore`` on it. Handles --json
     and text that cannot be judged; then the exit code is returned too (nothing more to do)."""
-    text = read_text(args.file, max_bytes=args.max_bytes)
+    text, site = read_input(args)
+    if site and getattr(args, "site", None) is None:
+        args.site = site  # the article's own site: its learned spinner is the prior
     with _progress(text) as progress:
         if args.lm and not args.fast and not Path(args.lm).exists():
             raise UnspinInputError(f"--lm: no language model at {args.lm}")
@@ -321,6 +331,33 @@ def _run(args: argparse.Namespace, analyse: Callable[..., Any]) -> tuple[Any, in
     if not result.judgeable:
         return result, _not_judgeable(result)
     return result, None
+
+
+def is_url(spec: str) -> bool:
+    return spec.lower().startswith(("http://", "https://"))
+
+
+def read_input(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The text of the command's FILE and the site it comes from (None for a file): an
+    http(s) address is fetched (private and loopback addresses refused unless
+    --allow-private) and its article extracted."""
+    if not is_url(args.file):
+        return read_text(args.file, max_bytes=args.max_bytes), None
+    from unspin.extract import ArticleError, fetch_article
+    from unspin.fetch import Fetcher
+    from unspin.learn import site_of
+
+    with Fetcher(
+        allow_private=args.allow_private, max_bytes=args.max_bytes, delay=0.0, retries=1
+    ) as fetcher:
+        try:
+            article = fetch_article(fetcher, args.file)
+        except ArticleError as exc:
+            raise UnspinInputError(str(exc)) from None
+    text = article["text"]
+    if article.get("title"):
+        text = article["title"] + "\n\n" + text
+    return text, site_of(article["url"])
 
 
 def _with_index(args: argparse.Namespace, analyse: Callable[..., Any]) -> Callable[..., Any]:

@@ -314,11 +314,10 @@ def render_trace(report: Any, styled: bool) -> Text:
 
 
 def _cmd_trace(args: argparse.Namespace) -> int:
-    from unspin.cli import _console, _emit, _print_json, _styled
-    from unspin.textio import read_text
+    from unspin.cli import _console, _emit, _print_json, _styled, read_input
     from unspin.tracing import trace
 
-    text = read_text(args.file, max_bytes=args.max_bytes)
+    text, _site = read_input(args)
     index = _open_index(args.index, create=False)
     try:
         report = trace(text, index, limit=max(1, args.limit))

@@ -6,6 +6,7 @@ import codecs
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -240,3 +241,46 @@ def html_fragment_to_text(fragment: str) -> str:
     walk(root)
     flush()
     return "\n\n".join(blocks)
+
+
+class ArticleError(Exception):
+    """A page could not be turned into article text: ``kind`` is "refused" (a private or
+    blocked address), "fetch_failed", "not_html" or "no_article"."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def fetch_article(fetcher: Any, url: str) -> dict[str, Any]:
+    """Fetch ``url`` with ``fetcher`` (an :class:`unspin.fetch.Fetcher`, which refuses private
+    addresses unless configured) and extract its article: ``{"url" (after redirects), "title",
+    "text", "date", "author", "site"}``. Raises :class:`ArticleError`."""
+    from unspin.fetch import BlockedURL, FetchError
+
+    try:
+        result = fetcher.get(url)
+    except BlockedURL as exc:
+        raise ArticleError("refused", str(exc)) from None
+    except FetchError as exc:
+        raise ArticleError("fetch_failed", f"could not fetch {url}: {exc}") from None
+    ctype = result.content_type
+    if ctype == "text/plain":
+        text = decode_html(result.content, result.encoding).replace("\r\n", "\n").strip()
+        if not text:
+            raise ArticleError("no_article", f"{result.url} is empty")
+        return {"url": result.url, "title": None, "text": text, "date": None,
+                "author": None, "site": None}  # fmt: skip
+    if ctype and ctype not in ("text/html", "application/xhtml+xml"):
+        raise ArticleError("not_html", f"{result.url} is not a web page (content type {ctype})")
+    extracted = extract_html(result.content, result.url, encoding=result.encoding)
+    if extracted is None:
+        raise ArticleError("no_article", f"no article text found at {result.url}")
+    return {
+        "url": result.url,
+        "title": extracted.title,
+        "text": extracted.text,
+        "date": extracted.date,
+        "author": extracted.author,
+        "site": extracted.site,
+    }

@@ -827,36 +827,16 @@ def _count_documents(path: Path) -> int:
         return len(idx)
 
 
+_FETCH_STATUS = {"refused": 403, "fetch_failed": 502, "not_html": 422, "no_article": 422}
+
+
 def _fetch_article(fetcher: Any, url: str) -> dict[str, Any]:
-    from unspin.extract import decode_html, extract_html
-    from unspin.fetch import BlockedURL, FetchError
+    from unspin.extract import ArticleError, fetch_article
 
     try:
-        result = fetcher.get(url)
-    except BlockedURL as exc:
-        raise APIError(403, "refused", str(exc)) from None
-    except FetchError as exc:
-        raise APIError(502, "fetch_failed", f"could not fetch {url}: {exc}") from None
-    ctype = result.content_type
-    if ctype == "text/plain":
-        text = decode_html(result.content, result.encoding).replace("\r\n", "\n").strip()
-        if not text:
-            raise APIError(422, "no_article", f"{result.url} is empty")
-        return {"url": result.url, "title": None, "text": text, "date": None,
-                "author": None, "site": None}  # fmt: skip
-    if ctype and ctype not in ("text/html", "application/xhtml+xml"):
-        raise APIError(422, "not_html", f"{result.url} is not a web page (content type {ctype})")
-    extracted = extract_html(result.content, result.url, encoding=result.encoding)
-    if extracted is None:
-        raise APIError(422, "no_article", f"no article text found at {result.url}")
-    return {
-        "url": result.url,
-        "title": extracted.title,
-        "text": extracted.text,
-        "date": extracted.date,
-        "author": extracted.author,
-        "site": extracted.site,
-    }
+        return fetch_article(fetcher, url)
+    except ArticleError as exc:
+        raise APIError(_FETCH_STATUS[exc.kind], exc.kind, str(exc)) from None
 
 
 # --------------------------------------------------------------------------- serving

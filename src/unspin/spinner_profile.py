@@ -61,6 +61,9 @@ class LearnedParams:
     other_bias: float = -0.4
     min_reads_like: float = 0.0  # mean log-likelihood ratio per word
     min_confidence: float = 0.85
+    # the edit threshold of a profile of pairs shared by several sites (shared_rows), applied
+    # to copies of sites never learned: its spinner is less surely the text's
+    shared_min_confidence: float = 0.93
 
     @classmethod
     def load(cls, path: Path | None = None) -> LearnedParams:
@@ -103,6 +106,13 @@ class SpinnerProfile:
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
+
+    @property
+    def min_confidence(self) -> float:
+        """The edit threshold: a site's own profile, or (under GLOBAL) the shared pairs'."""
+        if self.site == GLOBAL:
+            return self.params.shared_min_confidence
+        return self.params.min_confidence
 
     # ------------------------------------------------------------------ the gate
 
