@@ -60,7 +60,7 @@ class HiddenSpinner(Spinner):
 
 class Gated:
     """What ``unspin.restore(text, index=..., site=...)`` does: the learned spinner profile of
-    ``site`` (its own, else the pairs several sites share) for a text that reads like that
+    ``site`` (its own, else the pairs imported for every site) for a text that reads like that
     spinner's output, the plain engine otherwise."""
 
     def __init__(self, base: Engine, index: Index, site: str) -> None:
@@ -79,49 +79,6 @@ class Gated:
             self.used += 1
             return self.learned.restore(text)
         return self.base.restore(text)
-
-
-def two_farms(
-    idx: Index, base: Engine, make: Any, articles: Sequence[Any], clean: Sequence[Any],
-    different: Sequence[SpunDoc],
-) -> dict[str, Any]:
-    """A second farm (the sibling's dictionary, site ``sibling.example``) learned from copies
-    of 300 indexed articles next to the farm's 300: the pairs both farms make (mostly the
-    table half they share) then apply to copies from sites never learned. Judged on 100 copies
-    by a third farm of the same kind (another seed) from its own site, on the clean articles
-    and on the different spinner's copies, each with no site known."""
-    record_copies(
-        idx,
-        [(f"https://sibling.example/{d.meta['id']}", d.text, "sibling.example")
-         for d in spin(make(202), articles[:300])],
-    )
-    summary = learn(idx)
-    third = spin(make(404), articles[800:900])
-    out: dict[str, Any] = {"learned_rows": summary.pairs, "sites": summary.sites}
-    shared = Gated(base, idx, "third.example")
-    out["shared_pairs"] = len(shared.profile.pairs) if shared.profile is not None else 0
-    for name, docs in (("third_farm", third), ("different_spinner", different)):
-        plain = _summary(bench_spun(base, docs, Timer()))
-        shared.used = 0
-        got = _summary(bench_spun(shared, docs, Timer()))
-        got["docs_with_priors"] = shared.used
-        out[name] = {"plain": plain, "shared": got}
-    shared.used = 0
-    c = bench_clean(shared, [a.text for a in clean], [a.id for a in clean], None)
-    out["clean"] = {k: c[k] for k in ("docs", "words", "wrong_edits", "wrong_per_1000_words")}
-    out["clean"]["docs_with_priors"] = shared.used
-    print(
-        f"two farms learned ({out['shared_pairs']} shared pair forms): third farm from its own "
-        f"site {out['third_farm']['plain']['error_reduction']:.3f} -> "
-        f"{out['third_farm']['shared']['error_reduction']:.3f} error reduction, precision "
-        f"{out['third_farm']['plain']['edit_precision']:.3f} -> "
-        f"{out['third_farm']['shared']['edit_precision']:.3f}; different spinner "
-        f"{out['different_spinner']['plain']['wrong_per_1000_words']:.2f} -> "
-        f"{out['different_spinner']['shared']['wrong_per_1000_words']:.2f} wrong/1k; clean "
-        f"{out['clean']['wrong_per_1000_words']:.2f} wrong/1k",
-        flush=True,
-    )
-    return out
 
 
 def coverage(rows: list, docs: Sequence[SpunDoc]) -> float:
@@ -267,8 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     o = _summary(bench_spun(engine, other, Timer()))
                     o["docs_with_priors"] = engine.used
                     results[f"other_spinner_N{n}"] = o
-                    # the same copies from their own site: only the pairs learned on
-                    # several sites apply (none here: one farm is learned)
+                    # the same copies from their own site: only pairs imported for every
+                    # site would apply (none here)
                     own = Gated(base, idx, "other.example")
                     o = _summary(bench_spun(own, other, Timer()))
                     o["docs_with_priors"] = own.used
@@ -282,7 +239,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     o["docs_with_priors"] = own.used
                     results[f"different_spinner_own_site_N{n}"] = o
             results["curve"] = curve
-            results["two_farms"] = two_farms(idx, base, make, articles, clean, different)
 
         # learning speed: 1,000 traced pairs
         path2 = Path(tmp) / "all.db"

@@ -18,12 +18,6 @@ Fitted: the reads-like threshold (the 99th percentile of the clean articles' sco
 L2-regularised logistic models (``unspin.spinner_profile``: edits the farm is known to make,
 and all others), then the edit threshold: the lowest at which dev precision reaches the
 target.
-
-``--shared`` fits one more threshold, that of the pairs learned on several sites when they
-are applied to copies of a site never learned (``shared_min_confidence``): two farms are
-learned on dev positions 150-1049 (shuffled), a third farm's copies and another simulator's
-(dev positions 1050-1112) are restored, and the lowest threshold is kept at which the shared
-pairs' edits are no less precise than the plain engine's on both, for both farm kinds.
 """
 
 from __future__ import annotations
@@ -128,98 +122,10 @@ def collect(kind: str, seed: int, n: int, order: str, dev, half_b, base) -> dict
     return {"rows": rows, "scores": scores}
 
 
-SHARED_THRESHOLDS = (0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97)
-
-
-def sweep_shared(kind: str, dev, half_a, half_b, base) -> dict:
-    """Two farms of ``kind`` learned (300 copies each, seeds 21 and 22, two sites), then the
-    profile of the pairs both share restores 100 copies by a third farm of the kind (seed
-    23) and 63 by the other simulator on half A (seed 24), neither site learned: precision
-    and error reduction of the plain engine and of the shared profile at each threshold."""
-    from benchmarks.learn import Gated, spin
-    from benchmarks.restore import Timer, bench_spun
-    from unspin.index import Index
-    from unspin.learn import learn, record_copies
-
-    pool = list(dev[150:1050])
-    random.Random(20).shuffle(pool)
-    other = "positions" if kind == "dictionary" else "dictionary"
-    docs = {
-        "third": spin(farm(kind, 23, half_b), pool[700:800]),
-        "different": spin(farm(other, 24, half_a), dev[1050:1113]),
-    }
-
-    def summary(engine, d, thr=None) -> dict:
-        res = bench_spun(engine if thr is None else _At(engine, thr), d, Timer())
-        return {k: res[k] for k in ("edit_precision", "error_reduction", "wrong_per_1000_words")}
-
-    out: dict = {"plain": {k: summary(base, d) for k, d in docs.items()}, "shared": {}}
-    with tempfile.TemporaryDirectory() as tmp, Index(Path(tmp) / "dev.db") as idx:
-        idx.begin()
-        for a in pool[:700]:
-            idx.upsert(f"https://news.example/{a.id}", a.text, title=a.title)
-        idx.commit()
-        for seed, site in ((21, "a.example"), (22, "b.example")):
-            copies = spin(farm(kind, seed, half_b), pool[:300])
-            record_copies(idx, [(f"https://{site}/{d.meta['id']}", d.text, site) for d in copies])
-        learn(idx)
-        gated = Gated(base, idx, "c.example")
-    for thr in SHARED_THRESHOLDS:
-        out["shared"][thr] = {k: summary(gated, d, thr) for k, d in docs.items()}
-    return out
-
-
-class _At:
-    """A Gated engine restoring at a given edit threshold."""
-
-    def __init__(self, gated, thr: float) -> None:
-        self.gated, self.thr = gated, thr
-
-    def restore(self, text: str):
-        g = self.gated
-        if g.profile is not None and g.profile.matches(text):
-            return g.learned.restore(text, min_confidence=self.thr)
-        return g.base.restore(text)
-
-
-def fit_shared(args, dev, half_a, half_b, base) -> int:
-    """--shared: the lowest threshold at which the shared profile's edits are no less precise
-    than the plain engine's on every farm kind and copy set; written into ``args.out``."""
-    t0 = time.perf_counter()
-    sweeps = {kind: sweep_shared(kind, dev, half_a, half_b, base)
-              for kind in ("dictionary", "positions")}
-    chosen = None
-    for thr in SHARED_THRESHOLDS:
-        ok = all(sw["shared"][thr][k]["edit_precision"] >= sw["plain"][k]["edit_precision"]
-                 for sw in sweeps.values() for k in ("third", "different"))
-        print(f"threshold {thr}: " + "; ".join(
-            f"{kind} {k} {sw['shared'][thr][k]['error_reduction']:.3f} / "
-            f"{sw['shared'][thr][k]['edit_precision']:.3f} (plain "
-            f"{sw['plain'][k]['error_reduction']:.3f} / {sw['plain'][k]['edit_precision']:.3f})"
-            for kind, sw in sweeps.items() for k in ("third", "different")), flush=True)
-        if ok and chosen is None:
-            chosen = thr
-    chosen = chosen if chosen is not None else SHARED_THRESHOLDS[-1]
-    data = json.loads(args.out.read_text(encoding="utf-8"))
-    data["shared_min_confidence"] = chosen
-    data.setdefault("note", {})["shared"] = {
-        "fitted_by": "scripts/calibrate_learned.py --shared",
-        "sweeps": {kind: {"plain": sw["plain"],
-                          "shared": {str(t): v for t, v in sw["shared"].items()}}
-                   for kind, sw in sweeps.items()},
-    }
-    args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"shared_min_confidence {chosen}; wrote {args.out} ({time.perf_counter() - t0:.0f} s)")
-    return 0
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--target-precision", type=float, default=0.975)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--shared", action="store_true",
-                    help="fit only the threshold of the pairs shared by several sites "
-                    "(shared_min_confidence)")
     args = ap.parse_args()
 
     from benchmarks.data import bbc_split, load_table, split_table, table_originals
@@ -230,10 +136,8 @@ def main() -> int:
         print("calibration needs ../shared/data (BBC articles and the spinner table)")
         return 1
     dev = split[0]
-    half_a, half_b = split_table(table)
+    _half_a, half_b = split_table(table)
     base = Engine(exclude_table_originals=table_originals(half_b))
-    if args.shared:
-        return fit_shared(args, dev, half_a, half_b, base)
     t0 = time.perf_counter()
     runs = []
     for kind, seed, n, order in SETUPS:

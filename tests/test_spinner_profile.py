@@ -14,8 +14,8 @@ from unspin.spinner_profile import (
     OTHER_FEATURES,
     LearnedParams,
     SpinnerProfile,
+    imported_rows,
     profile_from_index,
-    shared_rows,
 )
 
 SITE = "farm.example"
@@ -146,32 +146,27 @@ def test_profile_from_index_prefers_the_sites_own(tmp_path: Path) -> None:
         assert profile_from_index(idx, None) is None
 
 
-def test_copies_of_other_sites_get_the_pairs_several_farms_share(tmp_path: Path) -> None:
+def test_copies_of_other_sites_get_only_the_pairs_imported_for_every_site(
+    tmp_path: Path,
+) -> None:
     rows = [
         (SITE, "mention", "say", 40, 30, 40),
         ("other.example", "mention", "say", 5, 4, 5),
         (GLOBAL, "mention", "say", 45, 34, 45),
-        (SITE, "individual", "people", 18, 12, 20),
-        (GLOBAL, "individual", "people", 18, 12, 20),
         (GLOBAL, "spherical", "round", 7, 0, 7),  # imported for every site
     ]
-    assert {(r[1], r[2]) for r in shared_rows(rows)} == {("mention", "say"), ("spherical", "round")}
+    assert [(r[1], r[2]) for r in imported_rows(rows)] == [("spherical", "round")]
     with Index(tmp_path / "news.db") as idx:
         idx.replace_learned(rows)
         for site in ("third.example", None):
             prof = profile_from_index(idx, site)
             assert prof is not None and prof.site == GLOBAL
-            assert ("mentioned", "said") in prof.pairs and ("spherical", "round") in prof.pairs
-            assert ("individuals", "people") not in prof.pairs  # farm.example's alone
-        assert ("individuals", "people") in profile_from_index(idx, SITE).pairs
-
-
-def test_shared_pairs_have_their_own_edit_threshold() -> None:
-    params = LearnedParams(min_confidence=0.9, shared_min_confidence=0.96)
-    assert SpinnerProfile(ROWS, WORDS, site=SITE, params=params).min_confidence == 0.9
-    assert SpinnerProfile(ROWS, WORDS, site=GLOBAL, params=params).min_confidence == 0.96
-    bundled = LearnedParams.load()
-    assert bundled.min_confidence <= bundled.shared_min_confidence < 1.0
+            assert ("spherical", "round") in prof.pairs
+            # learned on two sites, but each time one farm's choice
+            assert ("mentioned", "said") not in prof.pairs
+        own = profile_from_index(idx, SITE)
+        assert own is not None and ("mentioned", "said") in own.pairs
+        assert ("spherical", "round") not in own.pairs
 
 
 def test_engine_reports_the_profile_in_each_edit() -> None:

@@ -233,7 +233,7 @@ def engine_for(
 ):
     """The engine for a text: with the spinner learned in ``index`` for ``site``
     (:class:`unspin.spinner_profile.SpinnerProfile`: the site's own when it has one, else the
-    pairs learned on several sites) when ``text`` reads like that spinner's output, and with
+    pairs imported for every site) when ``text`` reads like that spinner's output, and with
     ``learned`` (extra spinner-table pairs given directly) added to its table; the plain
     engine otherwise. Derived engines share the language model and thesaurus and are cached
     (a few at a time)."""

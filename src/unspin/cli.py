@@ -149,8 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SITE",
         help="the site the text comes from (e.g. farm.example): its learned substitutions "
-        "are the priors (without it, or for a site never learned, only pairs learned on "
-        "several sites are)",
+        "are the priors (without it, or for a site never learned, only pairs imported for "
+        "every site are)",
     )
     p_restore.set_defaults(func=_cmd_restore)
     p_check.add_argument(

@@ -626,7 +626,7 @@ class Engine:
         min_confidence: float | None,
     ) -> tuple[list[Edit], int, bool, str]:
         default = (
-            self.profile.min_confidence if self.profile is not None
+            self.profile.params.min_confidence if self.profile is not None
             else self.neural_params.min_confidence if self.neural is not None and decisions
             else self.params.min_confidence
         )

@@ -19,7 +19,7 @@ them into three things the engine uses:
   context evidence.
 
 A site's profile is used for that site's copies only; a text from another site, or of
-unknown origin, gets the pairs that hold beyond one farm (:func:`shared_rows`). The weights are
+unknown origin, gets only the pairs imported for every site (:func:`imported_rows`). The weights are
 fitted by ``scripts/calibrate_learned.py`` on dev data
 (``data/learned_params.json``).
 """
@@ -36,7 +36,7 @@ from typing import Any
 from unspin.engine import _logit, _sigmoid, read_params_file
 from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections
 
-__all__ = ["MIN_SITES", "LearnedParams", "SpinnerProfile", "profile_from_index", "shared_rows"]
+__all__ = ["LearnedParams", "SpinnerProfile", "imported_rows", "profile_from_index"]
 
 _Row = tuple[str, str, str, int, int, int]  # (site, spun, original, count, copies, seen)
 
@@ -61,9 +61,6 @@ class LearnedParams:
     other_bias: float = -0.4
     min_reads_like: float = 0.0  # mean log-likelihood ratio per word
     min_confidence: float = 0.85
-    # the edit threshold of a profile of pairs shared by several sites (shared_rows), applied
-    # to copies of sites never learned: its spinner is less surely the text's
-    shared_min_confidence: float = 0.93
 
     @classmethod
     def load(cls, path: Path | None = None) -> LearnedParams:
@@ -106,13 +103,6 @@ class SpinnerProfile:
 
     def __bool__(self) -> bool:
         return bool(self.pairs)
-
-    @property
-    def min_confidence(self) -> float:
-        """The edit threshold: a site's own profile, or (under GLOBAL) the shared pairs'."""
-        if self.site == GLOBAL:
-            return self.params.shared_min_confidence
-        return self.params.min_confidence
 
     # ------------------------------------------------------------------ the gate
 
@@ -228,31 +218,19 @@ class SpinnerProfile:
         return {"site": self.site, "learned_count": known[0], "learned_seen": known[1]}
 
 
-MIN_SITES = 2  # sites a pair must be learned on before it applies to copies of other sites
-
-
-def shared_rows(rows: Iterable[_Row]) -> list[_Row]:
-    """The :data:`GLOBAL` rows that hold for spinners in general, not one farm's: pairs learned
-    on at least :data:`MIN_SITES` sites, and pairs imported for every site (on none alone)."""
+def imported_rows(rows: Iterable[_Row]) -> list[_Row]:
+    """The :data:`GLOBAL` rows of pairs imported for every site (``learn --import`` without
+    ``--site``), not learned from any one site's copies."""
     rows = list(rows)
-    sites: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for s, spun, orig, *_ in rows:
-        if s != GLOBAL:
-            sites[(spun, orig)].add(s)
-    out = []
-    for r in rows:
-        n = len(sites.get((r[1], r[2]), ()))
-        if r[0] == GLOBAL and (n == 0 or n >= MIN_SITES):
-            out.append(r)
-    return out
+    learned = {(r[1], r[2]) for r in rows if r[0] != GLOBAL}
+    return [r for r in rows if r[0] == GLOBAL and (r[1], r[2]) not in learned]
 
 
 def profile_from_index(index: Any, site: str | None) -> SpinnerProfile | None:
     """The profile for copies from ``site`` in ``index`` (an open :class:`unspin.index.Index`):
-    the site's own when it has learned pairs. For another site, or none given, only what
-    holds beyond one farm (:func:`shared_rows`): one farm's dictionary choices are facts
-    about that farm, and applied to another spinner's copies they become wrong edits. None
-    when nothing applies."""
+    the site's own when it has learned pairs. For another site, or none given, only the pairs
+    imported for every site (:func:`imported_rows`): one farm's dictionary choices, applied
+    to another spinner's copies, become wrong edits. None when nothing applies."""
     rows = index.learned()
     if not rows:
         return None
@@ -260,8 +238,5 @@ def profile_from_index(index: Any, site: str | None) -> SpinnerProfile | None:
     if site is not None and site != GLOBAL and site in sites:
         words = index.site_words(site) if hasattr(index, "site_words") else {}
         return SpinnerProfile(rows, words, site=site)
-    shared = shared_rows(rows)
-    if not shared:
-        return None
-    words = index.site_words(GLOBAL) if hasattr(index, "site_words") else {}
-    return SpinnerProfile(shared, words, site=GLOBAL)
+    imported = imported_rows(rows)
+    return SpinnerProfile(imported, {}, site=GLOBAL) if imported else None
