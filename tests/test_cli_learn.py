@@ -134,7 +134,7 @@ def test_an_article_address_is_fetched_and_its_site_names_the_spinner(
     url = server.url("/story")
     # a loopback address is refused unless allowed
     code, _, err = run(capsys, "check", url, "--index", index, "--json")
-    assert code == 2 and "127.0.0.1" in err
+    assert code == 2 and "127.0.0.1" in err and "--allow-private" in err
     code, out, _ = run(capsys, "check", url, "--allow-private", "--index", index, "--json")
     assert code == 0
     edits = json.loads(out)["edits"]

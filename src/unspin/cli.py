@@ -353,7 +353,10 @@ def read_input(args: argparse.Namespace) -> tuple[str, str | None]:
         try:
             article = fetch_article(fetcher, args.file)
         except ArticleError as exc:
-            raise UnspinInputError(str(exc)) from None
+            hint = ""
+            if exc.kind == "refused" and "non-public" in str(exc) and not args.allow_private:
+                hint = " (--allow-private lets an address on your own network through)"
+            raise UnspinInputError(f"{exc}{hint}") from None
     text = article["text"]
     if article.get("title"):
         text = article["title"] + "\n\n" + text
