@@ -116,6 +116,8 @@ def test_check_and_restore_accept_index_and_site(
     code, out, _ = run(capsys, "restore", spun, "--index", index, "--site", SITE)
     assert code == 0
     assert "office said at least 5,000 people" in out  # from the traced source
+    code, out, _ = run(capsys, "check", spun, "--index", index, "--json")
+    assert "no site was given: the spinners learned for farm.example" in json.loads(out)["message"]
     code, _, err = run(capsys, "check", spun, "--index", tmp_path / "missing.db")
     assert code == 2 and "no index at" in err
 
@@ -145,6 +147,10 @@ def test_an_article_address_is_fetched_and_its_site_names_the_spinner(
     code, out, _ = run(capsys, "check", url, "--allow-private", "--index", index, "--site",
                        "elsewhere.example", "--json")
     assert code == 0
-    assert not any("spinner" in e["evidence"] for e in json.loads(out)["edits"])
+    report = json.loads(out)
+    assert not any("spinner" in e["evidence"] for e in report["edits"])
+    assert f"none was learned for elsewhere.example: the spinners learned for {host}" in (
+        report["message"]
+    )
     code, out, err = run(capsys, "restore", url, "--allow-private")
     assert code == 0 and out.startswith("Dock strike ends") and "said" in out

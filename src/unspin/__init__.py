@@ -144,7 +144,10 @@ def check(
     ``fast``: the n-gram path only; ``lm``: the neural model of accurate mode (a path).
     """
     engine = engine_for(index, site, learned, text, fast=fast, lm=lm)
-    return engine.check(text, min_confidence=min_confidence, progress=progress)
+    report = engine.check(text, min_confidence=min_confidence, progress=progress)
+    if index is not None:
+        _note_unused_spinners(report, index, site)
+    return report
 
 
 def restore(
@@ -178,6 +181,7 @@ def restore(
     with opened(index) as idx:  # one connection for the learned priors and the trace
         engine = engine_for(idx, site, learned, text, fast=fast, lm=lm)
         result = engine.restore(text, min_confidence=min_confidence, progress=progress)
+        _note_unused_spinners(result, idx, site)
         if not trace_source:
             return result
         found = _trace(text, idx, limit=1).best
@@ -190,6 +194,27 @@ def restore(
     result.restored = apply_edits(text, result.edits)
     result.source = found.to_dict()
     return result
+
+
+def _note_unused_spinners(
+    report: CheckReport, index: str | os.PathLike[str] | Index, site: str | None
+) -> None:
+    """Say in ``report.message`` when the index has learned spinners of other sites only:
+    they are priors for their own sites' copies, so the text's site must be given."""
+    from unspin.index import opened
+    from unspin.learn import GLOBAL
+
+    with opened(index) as idx:
+        sites = [r[0] for r in idx.con.execute(
+            "SELECT DISTINCT site FROM learned WHERE site != ? ORDER BY site", (GLOBAL,)
+        )]
+    if not sites or site in sites:
+        return
+    named = ", ".join(sites[:3]) + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
+    why = "no site was given" if site is None else f"none was learned for {site}"
+    note = (f"{why}: the spinners learned for {named} apply only to their own sites' copies "
+            "(give the text's site or address)")
+    report.message = (report.message + " " if report.message else "") + note
 
 
 _LEARNED_ENGINES: dict[tuple, object] = {}

@@ -386,6 +386,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     out.append(_score_line(report), style="bold")
     out.append("\n")
     _emit(console, out, styled)
+    if report.message:
+        print(f"unspin: {report.message}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -402,6 +404,8 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(result.restored)
         sys.stdout.flush()
+    if result.message:
+        print(f"unspin: {result.message}", file=sys.stderr)
     n = len(result.edits)
     changed = "no changes" if n == 0 else f"{_plural(n, 'edit')} restored"
     if result.source is not None:
