@@ -154,3 +154,5 @@ def test_an_article_address_is_fetched_and_its_site_names_the_spinner(
     )
     code, out, err = run(capsys, "restore", url, "--allow-private")
     assert code == 0 and out.startswith("Dock strike ends") and "said" in out
+    code, out, _ = run(capsys, "trace", url, "--allow-private", "--index", index, "--json")
+    assert code == 0 and json.loads(out)["matches"][0]["url"].endswith("/harbour.txt")
