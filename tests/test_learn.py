@@ -36,6 +36,7 @@ from unspin.learn import (
     learned_table,
     record_copies,
     signature_forms,
+    site_name,
     site_of,
     site_report,
 )
@@ -391,6 +392,8 @@ def test_site_of() -> None:
     assert site_of("https://www.Farm.Example:8080/a?b=1") == "farm.example"
     assert site_of("http://news.example/x") == "news.example"
     assert site_of("") is None
+    assert site_of("http://[::1") is None  # malformed
+    assert site_name(" WWW.Farm.Example ") == "farm.example" and site_name("") is None
     assert site_of(None) is None
 
 

@@ -139,6 +139,8 @@ def test_profile_from_index_prefers_the_sites_own(tmp_path: Path) -> None:
         idx.replace_site_words([(SITE, w, *c) for w, c in WORDS.items()])
         own = profile_from_index(idx, SITE)
         assert own is not None and own.site == SITE and ("stated", "said") not in own.pairs
+        # a site is named as in its URL: case and a leading "www." do not matter
+        assert profile_from_index(idx, "WWW.Farm.Example").site == SITE
         assert own.words == WORDS
         # each pair is one farm's choice: none applies to a third site's copies, or to a text
         # whose site is not known

@@ -202,13 +202,13 @@ def _note_unused_spinners(
     """Say in ``report.message`` when the index has learned spinners of other sites only:
     they are priors for their own sites' copies, so the text's site must be given."""
     from unspin.index import opened
-    from unspin.learn import GLOBAL
+    from unspin.learn import GLOBAL, site_name
 
     with opened(index) as idx:
         sites = [r[0] for r in idx.con.execute(
             "SELECT DISTINCT site FROM learned WHERE site != ? ORDER BY site", (GLOBAL,)
         )]
-    if not sites or site in sites:
+    if not sites or site in sites or site_name(site) in sites:
         return
     named = ", ".join(sites[:3]) + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
     why = "no site was given" if site is None else f"none was learned for {site}"

@@ -521,6 +521,14 @@ def _word_statistics(
     return kept, words
 
 
+def site_name(name: str | None) -> str | None:
+    """A site as the index keeps it: lower case, without a leading "www." (None for none)."""
+    name = (name or "").strip().lower()
+    if name.startswith("www."):
+        name = name[4:]
+    return name or None
+
+
 def site_of(url: str | None) -> str | None:
     """The site of a URL: its host name without a leading "www."."""
     from urllib.parse import urlsplit
@@ -543,6 +551,7 @@ _HEADER = "spun\toriginal\tcount\ttable_original"
 def export_tsv(index: Index, path: str | Path, site: str = GLOBAL) -> int:
     """Write ``site``'s learned pairs, every inflected form, in the bundled table's format
     (spun, original, count, table_original: the lemma pattern the form comes from)."""
+    site = site if site == GLOBAL else site_name(site) or GLOBAL
     lines = ["# substitutions learned by unspin from traced copies; site: " + site, _HEADER]
     n = 0
     for _, spun, orig, count, _, _ in sorted(index.learned(site)):
@@ -556,6 +565,7 @@ def export_tsv(index: Index, path: str | Path, site: str = GLOBAL) -> int:
 def import_tsv(index: Index, path: str | Path, site: str = GLOBAL) -> int:
     """Add the counts of a table file (this format or the bundled one) to ``site``; forms are
     folded back to their lemma pattern so that re-importing an export counts each pair once."""
+    site = site if site == GLOBAL else site_name(site) or GLOBAL
     merged: Counter[tuple[str, str]] = Counter()
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("spun\t"):
@@ -641,7 +651,7 @@ def record_copies(
     try:
         for url, text, own_site in copies:
             best = trace(text, index, limit=1).best
-            where = site or own_site or site_of(url) or "unknown"
+            where = site_name(site) or site_name(own_site) or site_of(url) or "unknown"
             if best is None:
                 out["no source"] += 1
                 out[index.record_copy(url, where, text, None)] += 1

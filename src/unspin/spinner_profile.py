@@ -19,8 +19,8 @@ them into three things the engine uses:
   context evidence.
 
 A site's profile is used for that site's copies only; a text from another site, or of
-unknown origin, gets only the pairs imported for every site (:func:`imported_rows`). The weights are
-fitted by ``scripts/calibrate_learned.py`` on dev data
+unknown origin, gets only the pairs imported for every site (:func:`imported_rows`). The
+weights are fitted by ``scripts/calibrate_learned.py`` on dev data
 (``data/learned_params.json``).
 """
 
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from unspin.engine import _logit, _sigmoid, read_params_file
-from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections
+from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections, site_name
 
 __all__ = ["LearnedParams", "SpinnerProfile", "imported_rows", "profile_from_index"]
 
@@ -235,6 +235,8 @@ def profile_from_index(index: Any, site: str | None) -> SpinnerProfile | None:
     if not rows:
         return None
     sites = {r[0] for r in rows}
+    if site not in sites:
+        site = site_name(site)
     if site is not None and site != GLOBAL and site in sites:
         words = index.site_words(site) if hasattr(index, "site_words") else {}
         return SpinnerProfile(rows, words, site=site)
