@@ -908,6 +908,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="accurate discovery (neural rescoring, unspin[neural]): one process, "
                     "500 clean abstracts, no throughput section; writes science-accurate.json; "
                     "with --fit, fits its threshold on DEV")
+    ap.add_argument("--all-clean", action="store_true",
+                    help="with --accurate: every clean abstract (500 per split), not 250")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
     if args.accurate:
@@ -945,8 +947,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             step = max(1, len(items) // 150)
             item_idx = item_idx[::step][:150]
             clean_idx = clean_idx[:100]
-        if args.accurate:
-            # 250 of each split (200 before the accurate fit): the model reads ~500 words/s
+        if args.accurate and not args.all_clean:
+            # 250 of each split (200 before the accurate fit); --all-clean: all 1,000
             clean_idx = clean_idx[:500]
         dev_items = [i for i in item_idx if is_dev_item(items[i])]
         ev_items = [i for i in item_idx if not is_dev_item(items[i])]
