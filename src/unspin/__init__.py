@@ -143,10 +143,15 @@ def check(
     ``site`` (the text's domain) most; ``learned``: extra spinner-table pairs given directly.
     ``fast``: the n-gram path only; ``lm``: the neural model of accurate mode (a path).
     """
-    engine = engine_for(index, site, learned, text, fast=fast, lm=lm)
-    report = engine.check(text, min_confidence=min_confidence, progress=progress)
-    if index is not None:
-        _note_unused_spinners(report, index, site)
+    if index is None:
+        engine = engine_for(None, site, learned, text, fast=fast, lm=lm)
+        return engine.check(text, min_confidence=min_confidence, progress=progress)
+    from unspin.index import opened
+
+    with opened(index) as idx:  # one connection for the learned priors and the note
+        engine = engine_for(idx, site, learned, text, fast=fast, lm=lm)
+        report = engine.check(text, min_confidence=min_confidence, progress=progress)
+        _note_unused_spinners(report, idx, site)
     return report
 
 
@@ -196,19 +201,18 @@ def restore(
     return result
 
 
-def _note_unused_spinners(
-    report: CheckReport, index: str | os.PathLike[str] | Index, site: str | None
-) -> None:
-    """Say in ``report.message`` when the index has learned spinners of other sites only:
+def _note_unused_spinners(report: CheckReport, idx: Index, site: str | None) -> None:
+    """Say in ``report.message`` when the open index has learned spinners of other sites only:
     they are priors for their own sites' copies, so the text's site must be given."""
-    from unspin.index import opened
-    from unspin.learn import GLOBAL, site_name
+    from unspin.learn import GLOBAL
 
-    with opened(index) as idx:
-        sites = [r[0] for r in idx.con.execute(
-            "SELECT DISTINCT site FROM learned WHERE site != ? ORDER BY site", (GLOBAL,)
-        )]
-    if not sites or site in sites or site_name(site) in sites:
+    profile = _profile(idx, site)  # the lookup engine_for made, cached
+    if profile is not None and profile.site != GLOBAL:
+        return  # the site's own spinner
+    sites = [r[0] for r in idx.con.execute(
+        "SELECT DISTINCT site FROM learned WHERE site != ? ORDER BY site", (GLOBAL,)
+    )]
+    if not sites:
         return
     named = ", ".join(sites[:3]) + (f" and {len(sites) - 3} more" if len(sites) > 3 else "")
     why = "no site was given" if site is None else f"none was learned for {site}"

@@ -536,10 +536,9 @@ def site_of(url: str | None) -> str | None:
     if not url:
         return None
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        return site_name(urlsplit(url).hostname)
     except ValueError:  # a malformed address ("http://[::1")
         return None
-    return host[4:] if host.startswith("www.") else host or None
 
 
 # --------------------------------------------------------------------------- exchange

@@ -137,9 +137,9 @@ class TextRequest(_Strict):
     )
 
     def text_site(self) -> str | None:
-        from unspin.learn import site_of
+        from unspin.learn import site_name, site_of
 
-        return (self.site or "").strip() or site_of(self.url)
+        return site_name(self.site) or site_of(self.url)
 
 
 class RestoreRequest(TextRequest):
