@@ -358,3 +358,26 @@ def test_accurate_mode_lets_the_sentence_scorer_decide() -> None:
     assert likes.calls == 1  # one batch per document
     dislikes = _PrefersPhrase("irregular woodland")
     assert Discoverer(pairs, counts=counts, neural=dislikes).discover(text) == []
+
+
+COMPOUND_SENTENCES = [
+    "We use meta-learning for few-shot tasks.",
+    "Our meta-learning method adapts quickly.",
+    "The meta-learning loop has two stages.",
+]
+
+
+def test_a_hyphenated_word_spun_part_by_part_gets_the_known_compound(news: NGramLM) -> None:
+    pairs = [("profound studying", "deep learning")]  # teaches studying -> learning
+    d = Discoverer(pairs, counts=count_ngrams(COMPOUND_SENTENCES), news_lm=news,
+                   params=DiscoveryParams(threshold=-50))
+    assert "meta-learning" in {o for o, _p, _s in d.options("meta-studying")}
+    # a composition the statistics do not know is not proposed
+    assert "meta-knowledge" not in {o for o, _p, _s in d.options("meta-studying")}
+    gains = []
+    for bonus in (0.0, 3.0):
+        dd = d.with_params(DiscoveryParams(threshold=-50, compound=bonus))
+        [g] = [x.gain for x in dd.discover("We propose a meta-studying method.")
+               if x.expected == "meta-learning"]
+        gains.append(g)
+    assert gains[1] - gains[0] == pytest.approx(3.0, abs=1e-3)

@@ -82,6 +82,9 @@ class DiscoveryParams:
     # plus this times log10(1 + count) of a multi-word hypothesis in the science statistics:
     # a term science text uses often ("hidden layer") is a likelier original than a rare one
     term_count: float = 0.0
+    # added to a known compound hypothesised for a hyphenated word neither model knows
+    # ("meta-studying" -> meta-learning)
+    compound: float = 0.0
     scale: float = 1.5  # confidence = 1 - exp(-(gain - threshold) * scale) squashed to (0.5, 1)
 
     @classmethod
@@ -307,15 +310,39 @@ class Discoverer:
             for item in raw.split(";")[:limit]:
                 orig, _, votes = item.partition("|")
                 put(orig, p.thesaurus + p.thesaurus_vote * (int(votes) - 1), "thesaurus")
-        if "-" in word and word.count("-") == 1:
-            left, right = word.split("-")
-            for orig, prior, source in self.options(right)[:12]:
-                put(f"{left}-{orig}", prior, source)
-                if self.lm.count(left + orig):
-                    put(left + orig, prior, source)
+        if word.count("-") == 1:
+            self._compound_options(word, limit, put)
         got = tuple(sorted(((o, pr, s) for o, (pr, s) in best.items()), key=lambda x: -x[1]))
         self._options[ck] = got
         return got
+
+    def _compound_options(self, word: str, limit: int, put) -> None:  # noqa: ANN001
+        """Originals of a hyphenated word spun part by part ("nice-tuning" -> fine-tuning,
+        "traverse-approval" -> cross-validation): either part, or both, swapped for one of
+        its options, kept only when the science statistics know the compound (hyphenated or
+        written as one word)."""
+        left, right = word.split("-")
+        if not left or not right:
+            return
+        count = self.lm.count
+        sides = [
+            [(part, 0.0, "")] + [o for o in self.options(part, limit) if " " not in o[0]
+                                 and "-" not in o[0]]
+            for part in (left, right)
+        ]
+        for lo, lp, ls in sides[0]:
+            for ro, rp, rs in sides[1]:
+                if lo == left and ro == right:
+                    continue
+                for cand in (f"{lo}-{ro}", lo + ro):
+                    if count(cand):
+                        put(cand, lp + rp, rs or ls)
+
+    def _respelt(self, spun: str, orig: str) -> bool:
+        """``spun`` is a hyphenated compound that neither model knows, ``orig`` a compound
+        the science statistics know: a spinner swapped a part of a term."""
+        return ("-" in spun and self.lm.count(spun) == 0 and self.lm.count(orig) >= 2
+                and not self.lm.news_knows(spun))
 
     def _key(self, gram: str) -> int:
         k = self._keys.get(gram)
@@ -434,6 +461,8 @@ class Discoverer:
         if len(hyp) >= 2:
             return self.lm.known_term(hyp)
         w = hyp[0]
+        if "-" in w and count(w) >= 2:  # a known compound ("meta-learning") stands alone
+            return True
         return bool(
             (i > 0 and words[i - 1] not in STOPWORDS and count(words[i - 1] + " " + w))
             or (j < len(words) and words[j] not in STOPWORDS and count(w + " " + words[j]))
@@ -526,6 +555,10 @@ class Discoverer:
             if p.term_count and len(h.hyp) >= 2:
                 bonus = p.term_count * math.log10(1 + lm.count(" ".join(h.hyp)))
                 h = h._replace(gain=h.gain + bonus)
+            if p.compound and h.j - h.i == 1 and len(h.hyp) == 1 and self._respelt(
+                words[h.i], h.hyp[0]
+            ):
+                h = h._replace(gain=h.gain + p.compound)
             spans = by_span[(h.i, h.j)]
             old = spans.get(h.hyp)
             if old is None or old.gain < h.gain:

@@ -154,6 +154,9 @@ class SciCounts:
     def count(self, gram: str) -> int:
         return self._c.get(key(gram), 0)
 
+    def news_knows(self, word: str) -> bool:
+        return self._news.knows(word)
+
     def known_term(self, words: tuple[str, ...]) -> bool:
         return self.count(" ".join(words)) > 0
 
