@@ -95,7 +95,10 @@ def wordnet_terms() -> list[str]:
 
 # installed packages whose docstrings (permissive licences, see data/SOURCES.md) name many
 # technical terms of machine learning and mathematics; those missing here are skipped
-DOCSTRING_PACKAGES = ("torch", "transformers", "numpy", "networkx", "sympy", "mpmath")
+DOCSTRING_PACKAGES = (
+    "torch", "transformers", "numpy", "networkx", "sympy", "mpmath", "sklearn", "scipy",
+    "statsmodels",
+)
 MIN_DOCSTRING_TERM = 3  # times a 2-3-word n-gram must recur in the docstrings to be a term
 
 

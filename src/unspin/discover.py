@@ -508,9 +508,7 @@ class Discoverer:
                 lo, hi = sentences[run[0].sent]
                 if hi - lo > np_.left_chars + np_.right_chars:
                     lo, hi = max(lo, a - np_.left_chars), min(hi, b + np_.right_chars)
-                expected = " ".join(h.hyp)
-                if run[h.i].text[:1].isupper():
-                    expected = expected[:1].upper() + expected[1:]
+                expected = _cased(h.hyp, run[h.i : h.j])
                 index.append((text_id(text[lo:hi]), text_id(text[lo:a] + expected + text[b:hi])))
         scores = self.neural.score(texts) if texts else []
         found: list[Discovery] = []
@@ -539,11 +537,14 @@ class Discoverer:
         words = [t.lower for t in run]
         n = len(words)
         lm, p = self.lm, self.params
-        # free: a word spinners touch (no digits, names or quotes); changeable: one that can
-        # be a swap on its own (no stop word)
+        # free: a word spinners touch: no digits, names or quotes. A capitalised word inside
+        # a sentence is a name unless only its first letter is upper case: papers write terms
+        # in title case ("a Support Vector Machine (SVM)"), and spinners keep the case
+        # ("a Bolster Vector Machine"); acronyms and "ImageNet" stay untouched.
+        # changeable: a free word that can be a swap on its own (no stop word)
         free = [
-            not w[0].isdigit() and not (t.text[:1].isupper() and not t.sent_start)
-            and not t.quoted
+            not w[0].isdigit() and not t.quoted
+            and (not t.text[:1].isupper() or t.sent_start or t.text[1:].islower())
             for w, t in zip(words, run, strict=True)
         ]
         changeable = [
@@ -653,9 +654,7 @@ class Discoverer:
             for k in range(i, j):
                 taken[k] = True
             start, end = run[i].start, run[j - 1].end
-            expected = " ".join(hyp)
-            if run[i].text[:1].isupper():
-                expected = expected[:1].upper() + expected[1:]
+            expected = _cased(hyp, run[i:j])
             conf = 0.5 + 0.5 * (1.0 - math.exp(-margin * p.scale))
             evidence: dict[str, object] = {"sources": sorted(set(src)), "swapped": len(src)}
             if len(hyp) == 1:
@@ -688,6 +687,18 @@ def _spelling_variant(a: str, b: str) -> bool:
         if a.replace(uk, us) == b.replace(uk, us):
             return True
     return False
+
+
+def _cased(hyp: tuple[str, ...], spun: list[Token]) -> str:
+    """The hypothesis in the case of the words it replaces: title case for a title-cased term
+    ("Bolster Vector Machine" -> "Support Vector Machine"), else a capital first letter when
+    the first spun word has one."""
+    text = " ".join(hyp)
+    if not spun[0].text[:1].isupper():
+        return text
+    if len(spun) > 1 and all(t.text[:1].isupper() for t in spun if t.lower not in STOPWORDS):
+        return " ".join(w if w in STOPWORDS else w[:1].upper() + w[1:] for w in hyp)
+    return text[:1].upper() + text[1:]
 
 
 def _history(hyp: tuple[str, ...], h2: str | None, h1: str) -> tuple[str | None, str]:
