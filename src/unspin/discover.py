@@ -310,19 +310,6 @@ class Discoverer:
             for item in raw.split(";")[:limit]:
                 orig, _, votes = item.partition("|")
                 put(orig, p.thesaurus + p.thesaurus_vote * (int(votes) - 1), "thesaurus")
-        import os
-        hop = int(os.environ.get("HOP2", "0"))
-        if hop and raw and limit == p.term_synonyms:
-            pen = float(os.environ.get("HOPPEN", "1.0"))
-            for item in raw.split(";")[:hop]:
-                mid = item.partition("|")[0]
-                r2 = self._thes.get(mid)
-                if r2:
-                    for it2 in r2.split(";")[:hop]:
-                        put(it2.partition("|")[0], p.thesaurus - pen, "thesaurus")
-                if os.environ.get("HOPLIST") == "1":
-                    for orig, n in self._listed.get(mid, {}).items():
-                        put(orig, p.thesaurus - pen + p.listed_count * math.log10(1 + n), "listed")
         if word.count("-") == 1:
             self._compound_options(word, limit, put)
         got = tuple(sorted(((o, pr, s) for o, (pr, s) in best.items()), key=lambda x: -x[1]))
