@@ -274,8 +274,10 @@ def _wordnet_terms() -> list[str]:
 
 def _docstring_terms() -> list[str]:
     """The terms of installed packages' docstrings, exactly as scripts/build_science.py adds
-    them (no text of the abstracts: nothing of the held-out half leaks in)."""
-    return list(_build_module().docstring_terms())
+    them (no text of the abstracts: nothing of the held-out half leaks in), cached by the
+    packages' files."""
+    build = _build_module()
+    return list(build.docstring_terms(cache_dir=build.DOCSTRING_CACHE))
 
 
 # --------------------------------------------------------------------------------------------

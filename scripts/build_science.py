@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -100,52 +101,85 @@ DOCSTRING_PACKAGES = (
     "statsmodels",
 )
 MIN_DOCSTRING_TERM = 3  # times a 2-3-word n-gram must recur in the docstrings to be a term
+# where docstring_terms keeps its results between runs (the build and benchmarks.science)
+DOCSTRING_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "unspin"
 
 
 def docstring_terms(
-    packages: tuple[str, ...] = DOCSTRING_PACKAGES, min_count: int = MIN_DOCSTRING_TERM
+    packages: tuple[str, ...] = DOCSTRING_PACKAGES,
+    min_count: int = MIN_DOCSTRING_TERM,
+    cache_dir: Path | None = None,
 ) -> list[str]:
     """2-3-word terms from the docstrings of installed scientific packages: word n-grams
     (letters and inner hyphens only) that recur ``min_count`` times and neither begin nor end
     with a stop word ("principal components", "simulated annealing", "sliding window").
     Only these terms enter the counts, once each, as WordNet's do: docstrings are not
-    scientific prose, so they name terms but do not weigh the language model."""
+    scientific prose, so they name terms but do not weigh the language model.
+
+    Parsing every docstring takes minutes; with ``cache_dir`` the terms are kept in a file
+    named by a hash of the packages' source files (path, size, modification time) and
+    ``min_count``, so that an upgraded or edited package is parsed again."""
     import ast
-    import importlib.util
+    import hashlib
     from collections import Counter
 
     from unspin.fingerprint import STOPWORDS
     from unspin.scicounts import words_of
 
+    sources = _package_sources(packages)
+    cache: Path | None = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(f"{min_count}\n".encode())
+        for path in sources:
+            st = path.stat()
+            digest.update(f"{path}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+        cache = cache_dir / f"docstring-terms-{digest.hexdigest()[:20]}.txt"
+        if cache.exists():
+            return cache.read_text(encoding="utf-8").split("\n") if cache.stat().st_size else []
     grams: Counter[str] = Counter()
+    for path in sources:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="ignore"))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(
+                node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+            ):
+                continue
+            doc = ast.get_docstring(node)
+            if not doc:
+                continue
+            for line in doc.split("\n\n"):  # a paragraph at a time
+                w = words_of(line)
+                for n in (2, 3):
+                    for i in range(len(w) - n + 1):
+                        g = w[i : i + n]
+                        if g[0] in STOPWORDS or g[-1] in STOPWORDS:
+                            continue
+                        if all(x.replace("-", "").isalpha() and len(x) > 1 for x in g):
+                            grams[" ".join(g)] += 1
+    terms = sorted(g for g, c in grams.items() if c >= min_count)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text("\n".join(terms), encoding="utf-8")
+        tmp.replace(cache)
+    return terms
+
+
+def _package_sources(packages: tuple[str, ...]) -> list[Path]:
+    """The .py files of the installed ``packages`` (missing ones skipped), in a fixed order."""
+    import importlib.util
+
+    out: list[Path] = []
     for name in packages:
         spec = importlib.util.find_spec(name)
         if spec is None or not spec.submodule_search_locations:
             continue
         for root in spec.submodule_search_locations:
-            for path in sorted(Path(root).rglob("*.py")):
-                try:
-                    tree = ast.parse(path.read_text(encoding="utf-8", errors="ignore"))
-                except (SyntaxError, ValueError):
-                    continue
-                for node in ast.walk(tree):
-                    if not isinstance(
-                        node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
-                    ):
-                        continue
-                    doc = ast.get_docstring(node)
-                    if not doc:
-                        continue
-                    for line in doc.split("\n\n"):  # a paragraph at a time
-                        w = words_of(line)
-                        for n in (2, 3):
-                            for i in range(len(w) - n + 1):
-                                g = w[i : i + n]
-                                if g[0] in STOPWORDS or g[-1] in STOPWORDS:
-                                    continue
-                                if all(x.replace("-", "").isalpha() and len(x) > 1 for x in g):
-                                    grams[" ".join(g)] += 1
-    return sorted(g for g, c in grams.items() if c >= min_count)
+            out.extend(sorted(Path(root).rglob("*.py")))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     with open(args.arxiv, encoding="utf-8", newline="") as fh:
         texts = [row["titles"] + ". " + row["summaries"] for row in csv.DictReader(fh)]
     terms = wordnet_terms()
-    doc_terms = docstring_terms()
+    doc_terms = docstring_terms(cache_dir=DOCSTRING_CACHE)
     terms = sorted(set(terms) | set(doc_terms))
     counts, followers = counts_and_followers(texts, terms)
     cpath = args.out / "sci_counts.npz"

@@ -45,3 +45,22 @@ def test_docstring_terms_keep_recurring_ngrams_without_stopword_ends(
     assert all(not t.startswith(("the ", "a ", "of ")) for t in terms)
     assert "random forest of" not in terms  # ends with a stop word
     assert "hidden layer" in build.docstring_terms(("toypkg",), min_count=2)
+
+
+def test_docstring_terms_cache_is_reused_until_a_source_file_changes(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = tmp_path / "cachepkg"
+    pkg.mkdir()
+    mod = pkg / "__init__.py"
+    mod.write_text('"""A random forest.\n\nA random forest again."""\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    cache = tmp_path / "cache"
+    assert build.docstring_terms(("cachepkg",), min_count=2, cache_dir=cache) == ["random forest"]
+    (file,) = cache.iterdir()
+    file.write_text("planted term")  # the next call reads the cache, not the package
+    assert build.docstring_terms(("cachepkg",), min_count=2, cache_dir=cache) == ["planted term"]
+    # another threshold is another cache entry
+    assert build.docstring_terms(("cachepkg",), min_count=3, cache_dir=cache) == []
+    mod.write_text('"""A hidden layer.\n\nA hidden layer again, longer now."""\n')
+    assert build.docstring_terms(("cachepkg",), min_count=2, cache_dir=cache) == ["hidden layer"]

@@ -559,11 +559,11 @@ class Discoverer:
         def put(h: _Hyp) -> None:
             if p.term_count and len(h.hyp) >= 2:
                 bonus = p.term_count * math.log10(1 + lm.count(" ".join(h.hyp)))
-                h = h._replace(gain=h.gain + bonus)
+                h = h._replace(gain=h.gain + bonus, prior=h.prior + bonus)
             if p.compound and h.j - h.i == 1 and len(h.hyp) == 1 and self._respelt(
                 words[h.i], h.hyp[0]
             ):
-                h = h._replace(gain=h.gain + p.compound)
+                h = h._replace(gain=h.gain + p.compound, prior=h.prior + p.compound)
             spans = by_span[(h.i, h.j)]
             old = spans.get(h.hyp)
             if old is None or old.gain < h.gain:
@@ -623,16 +623,17 @@ class Discoverer:
                         base = spun_score + lm.score(right, (w, words[j - 1] if j >= 1 else "<s>"))
                     a2, a1 = _history(hyp, h2, h1)
                     gain = score + lm.score(right, (a1, a2)) - base + prior
-                    put(_Hyp(gain, i, j + 1, hyp, src))
+                    put(_Hyp(gain, i, j + 1, hyp, src, prior))
         if p.term_synonyms > 0 or self._phrases:
             bases: dict[tuple[int, int], float] = {}
-            for prior, i, j, hyp, src in self._term_hyps(words, changeable, free):
+            for prior, i, j, hyp, src, _ in self._term_hyps(words, changeable, free):
                 left = (words[i - 1] if i >= 1 else "<s>", words[i - 2] if i >= 2 else None)
                 right = words[j : j + 2]
                 base = bases.get((i, j))
                 if base is None:
                     base = bases[(i, j)] = lm.score([*words[i:j], *right], left)
-                put(_Hyp(lm.score([*hyp, *right], left) - base + prior, i, j, hyp, src))
+                gain = lm.score([*hyp, *right], left) - base + prior
+                put(_Hyp(gain, i, j, hyp, src, prior))
         best_per_span: list[_Hyp] = []
         for spans in by_span.values():
             best_per_span.extend(sorted(spans.values(), key=lambda h: -h.gain)[:keep])
@@ -651,7 +652,7 @@ class Discoverer:
         out: list[Discovery] = []
         order = sorted(range(len(hyps)), key=lambda k: -margins[k])
         for k in order:
-            gain, i, j, hyp, src = hyps[k]
+            gain, i, j, hyp, src, _prior = hyps[k]
             margin = margins[k]
             if any(taken[i:j]):
                 continue
@@ -720,6 +721,7 @@ class _Hyp(NamedTuple):
     j: int  # one past the last
     hyp: tuple[str, ...]
     sources: tuple[str, ...]
+    prior: float = 0.0  # the priors within ``gain``
 
 
 def _runs(tokens: list[Token]) -> Iterable[list[Token]]:
