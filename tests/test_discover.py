@@ -396,3 +396,14 @@ def test_a_hyphenated_word_spun_part_by_part_gets_the_known_compound(news: NGram
                if x.expected == "meta-learning"]
         gains.append(g)
     assert gains[1] - gains[0] == pytest.approx(3.0, abs=1e-3)
+
+
+def test_a_word_in_capitals_at_a_sentence_start_is_restored_in_capitals(
+    small: Discoverer,
+) -> None:
+    # the core engine's casing rule: one spun word in capitals gets its original in capitals
+    [d] = small.discover("IRREGULAR forest models were fit to the data.")
+    assert d.found == "IRREGULAR" and d.expected == "RANDOM"
+    # a phrase whose first word only is in capitals gets a capital first letter
+    [d] = small.discover("IRREGULAR woodland models were fit to the data.")
+    assert d.found == "IRREGULAR woodland" and d.expected == "Random forest"

@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 from lemminflect import getAllInflections, getAllLemmas
 
+from unspin.candidates import match_case
 from unspin.fingerprint import STOPWORDS
 from unspin.lm import NGramLM
 from unspin.neural import SentenceScorer
@@ -696,14 +697,12 @@ def _spelling_variant(a: str, b: str) -> bool:
 
 def _cased(hyp: tuple[str, ...], spun: list[Token]) -> str:
     """The hypothesis in the case of the words it replaces: title case for a title-cased term
-    ("Bolster Vector Machine" -> "Support Vector Machine"), else a capital first letter when
-    the first spun word has one."""
+    ("Bolster Vector Machine" -> "Support Vector Machine"), else as the core engine writes an
+    original (``match_case``: a capital first letter, all capitals for one word in capitals)."""
     text = " ".join(hyp)
-    if not spun[0].text[:1].isupper():
-        return text
     if len(spun) > 1 and all(t.text[:1].isupper() for t in spun if t.lower not in STOPWORDS):
         return " ".join(w if w in STOPWORDS else w[:1].upper() + w[1:] for w in hyp)
-    return text[:1].upper() + text[1:]
+    return match_case(text, spun[0].text)
 
 
 def _history(hyp: tuple[str, ...], h2: str | None, h1: str) -> tuple[str | None, str]:
