@@ -460,12 +460,60 @@ def test_health_answers_while_the_worker_is_busy(make_live: Callable[..., LiveSe
 # --------------------------------------------------------------------------- index
 
 
+# --------------------------------------------------------------------------- science mode
+
+PAPER = "We compare a bolster vector machine with a profound learning model on the data."
+
+
+def test_screen_is_the_library_json_with_listed_and_discovered(live: LiveServer) -> None:
+    resp = live.post("/api/screen", {"text": PAPER})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body == unspin.screen(PAPER).to_dict()
+    kinds = {f["found"]: (f["kind"], f["expected"]) for f in body["findings"]}
+    assert kinds["bolster vector machine"] == ("listed", "support vector machine")
+    assert kinds["profound"] == ("discovered", "deep")
+    for f in body["findings"]:
+        assert PAPER[f["start"] : f["end"]] == f["found"] and f["sentence"] == PAPER
+    assert body["listed"] == 1 and body["discovered"] == 1 and body["words"] == 14
+    assert body["density"] == round(1000 * 2 / 14, 2)
+
+
+def test_screen_without_discovery_and_with_a_field(live: LiveServer) -> None:
+    body = live.post("/api/screen", {"text": PAPER, "discover": False}).json()
+    assert [f["kind"] for f in body["findings"]] == ["listed"]
+    # a field's whitelist takes a legitimate use out ("grouping methods" in statistics)
+    text = "We compared two grouping methods for the survey data."
+    assert live.post("/api/screen", {"text": text, "discover": False}).json()["listed"] == 1
+    got = live.post("/api/screen", {"text": text, "discover": False, "field": " Statistics "})
+    assert got.status_code == 200 and got.json()["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"text": ""}, 422, "unusable_input"),
+        ({"text": "bad\x00text"}, 422, "unusable_input"),
+        ({"text": PAPER, "discover": "maybe"}, 422, "invalid_request"),
+        ({"text": PAPER, "pages": 3}, 422, "invalid_request"),
+        ({"text": "word " * 100_001}, 413, "too_long"),
+    ],
+)
+def test_screen_refuses_unusable_requests(
+    live: LiveServer, payload: dict[str, Any], status: int, code: str
+) -> None:
+    resp = live.post("/api/screen", payload)
+    assert resp.status_code == status
+    assert error_of(resp)["error"] == code
+
+
 def test_health_without_index(live: LiveServer) -> None:
     body = live.get("/api/health").json()
     assert body["status"] == "ok" and body["version"] == unspin.__version__
     assert body["engine_loaded"] is True and body["index"] is None
     assert set(body["queue"]) >= {"waiting", "running", "workers", "max_queue"}
     assert body["limits"]["max_body"] == 2_000_000
+    assert body["limits"]["screen_max_words"] == 100_000
     assert body["allow_private"] is False
     assert body["mode"] == "fast"  # accurate mode only with --accurate
 

@@ -67,6 +67,9 @@ log = logging.getLogger("unspin.server")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _POLL = 0.25  # seconds between client-disconnect checks while a request waits
 _HEALTH_CACHE_S = 5.0
+# screening cannot be abandoned midway (the engine's progress checks are not in discovery):
+# the words one request may hold, about 25 s of discovery on one core
+SCREEN_MAX_WORDS = 100_000
 
 _SECURITY_HEADERS = [
     (
@@ -155,6 +158,17 @@ class TraceRequest(_Strict):
     limit: int = Field(3, ge=1, le=20, description="report at most this many sources")
 
 
+class ScreenRequest(_Strict):
+    text: str = Field(description="the paper's text (UTF-8 JSON string)")
+    field: str | None = Field(
+        None, max_length=64,
+        description="a discipline whose legitimate uses are whitelisted (e.g. medicine)",
+    )
+    discover: bool = Field(
+        True, description="also propose unlisted tortured phrases (science-mode discovery)"
+    )
+
+
 class FetchRequest(_Strict):
     url: str = Field(min_length=1, max_length=4096, description="an http(s) URL")
 
@@ -190,6 +204,32 @@ class TraceResponse(BaseModel):
     candidates_checked: int
     seconds: float
     matches: list[dict[str, Any]]
+
+
+class FindingModel(BaseModel):
+    start: int
+    end: int
+    found: str
+    expected: str
+    kind: str = Field(description="listed (a fingerprint of the list) or discovered")
+    confidence: float
+    sentence: str
+    page: int | None
+    evidence: dict[str, Any]
+
+
+class ScreenResponse(BaseModel):
+    name: str
+    words: int
+    pages: int | None
+    skipped_pages: list[int]
+    message: str
+    density: float = Field(description="tortured phrases per 1,000 words")
+    listed_density: float
+    discovered_density: float
+    listed: int
+    discovered: int
+    findings: list[FindingModel]
 
 
 class FetchResponse(BaseModel):
@@ -749,6 +789,28 @@ def create_app(
         return JSONResponse(await run_engine(request, work))
 
     @api.post(
+        "/api/screen",
+        response_model=ScreenResponse,
+        responses=_errors(400, 413, 415, 422, 503, 504),
+        summary="Science mode: the listed and discovered tortured phrases of a paper",
+    )
+    async def api_screen(body: ScreenRequest, request: Request) -> Response:
+        check_text(body.text)
+        words = len(body.text.split())
+        if words > SCREEN_MAX_WORDS:
+            raise APIError(
+                413, "too_long",
+                f"the text has {words:,} words; the API screens at most {SCREEN_MAX_WORDS:,} "
+                "per request (the CLI, 'unspin screen', has no limit)",
+            )
+        field = body.field.strip().lower() if body.field and body.field.strip() else None
+
+        def work(check: Callable[..., None]) -> dict[str, Any]:
+            return unspin.screen(body.text, field=field, discover=body.discover).to_dict()
+
+        return JSONResponse(await run_engine(request, work))
+
+    @api.post(
         "/api/fetch",
         response_model=FetchResponse,
         responses=_errors(400, 403, 413, 415, 422, 502, 504),
@@ -789,7 +851,8 @@ def create_app(
                     "max_queue": pool.max_queue,
                     "completed": pool.completed,
                 },
-                "limits": {"max_body": max_body, "request_timeout": request_timeout},
+                "limits": {"max_body": max_body, "request_timeout": request_timeout,
+                           "screen_max_words": SCREEN_MAX_WORDS},
                 "allow_private": allow_private,
             },
             headers={"Cache-Control": "no-store"},
