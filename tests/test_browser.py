@@ -224,6 +224,57 @@ def test_paste_check_accept_restore_copy_and_reload(tab: Tab, artifacts: Path) -
     assert tab.api_calls("/api/check") == checks
 
 
+def test_screen_a_paper_review_and_restore(tab: Tab, artifacts: Path) -> None:
+    page = tab.page
+    paper = (
+        "We compare a bolster vector machine with a profound learning model on the data. "
+        "The results of both models are reported in the tables."
+    )
+    report = unspin.screen(paper).to_dict()
+    findings = report["findings"]
+    assert [f["kind"] for f in findings] == ["listed", "discovered"]
+    tab.run(paper, "#screen")
+    assert tab.api_calls("/api/screen") == 1 and tab.api_calls("/api/check") == 0
+    marks = page.locator("#marked mark")
+    expect(marks).to_have_count(2)
+    expect(marks.nth(0).locator(".spun")).to_have_text("bolster vector machine")
+    expect(page.locator("#score")).to_have_text(f"{report['density']:.1f}")
+    expect(page.locator("#score")).to_have_class("badge score-high")  # a listed phrase
+    expect(page.locator("#verdict")).to_have_text("listed tortured phrases")
+    expect(page.locator("#summary")).to_contain_text(
+        f"1 listed and 1 discovered tortured phrases in 24 words ({report['density']:.1f} per "
+        "1,000) · 0 accepted"
+    )
+    expect(page.locator("#status")).to_have_text("Screened: 2 tortured phrases to review.")
+
+    marks.nth(0).focus()
+    expect(page.locator("#pop-orig")).to_have_text("support vector machine")
+    expect(page.locator("#pop-why")).to_contain_text("Problematic Paper Screener")
+    page.keyboard.press("a")
+    marks.nth(1).focus()
+    expect(page.locator("#pop-orig")).to_have_text("deep")
+    expect(page.locator("#pop-why")).to_contain_text("Not listed")
+    page.keyboard.press("a")
+    expect(page.locator("#summary")).to_contain_text("2 accepted")
+    page.click("#tab-restored")
+    expect(page.locator("#restored")).to_have_text(apply(paper, [
+        {"start": f["start"], "end": f["end"], "original": f["expected"]} for f in findings
+    ]))
+    page.screenshot(path=str(artifacts / "screened.png"), full_page=True)
+
+    # a reload keeps the screened paper without a new request
+    page.reload()
+    expect(page.locator("#marked mark")).to_have_count(2)
+    expect(page.locator("#summary")).to_contain_text("1 listed and 1 discovered")
+    assert tab.api_calls("/api/screen") == 1
+
+    # a clean paper
+    tab.run("The results of both models are reported in the tables.", "#screen")
+    expect(page.locator("#verdict")).to_have_text("no tortured phrases found")
+    expect(page.locator("#score")).to_have_class("badge score-low")
+    expect(page.locator("#marked mark")).to_have_count(0)
+
+
 def test_keyboard_only(tab: Tab) -> None:
     page = tab.page
     page.focus("#text")

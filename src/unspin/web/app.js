@@ -18,6 +18,7 @@
     fetch: $("fetch"),
     check: $("check"),
     restore: $("restore"),
+    screen: $("screen"),
     clear: $("clear"),
     stale: $("stale"),
     status: $("status"),
@@ -191,6 +192,15 @@
     const ev = edit.evidence || {};
     const parts = [];
     switch (ev.source) {
+      case "fingerprint": {
+        const n = Number(ev.papers) || 0;
+        parts.push("Listed tortured phrase: a fingerprint of the Problematic Paper Screener" +
+          (n > 0 ? ", found in " + plural(n, "paper") : ""));
+        return parts.join("; ") + ".";
+      }
+      case "discovered":
+        parts.push("Not listed: the established term fits the context far better (discovery)");
+        return parts.join("; ") + ".";
       case "table": {
         const n = Number(ev.table_count) || 0;
         parts.push("Known spinner swap" + (n > 1 ? " (seen " + n + "×)" : ""));
@@ -285,7 +295,7 @@
   }
 
   function setBusy(on, label) {
-    for (const b of [el.check, el.restore, el.fetch]) b.disabled = on;
+    for (const b of [el.check, el.restore, el.screen, el.fetch]) b.disabled = on;
     if (on) {
       if (busy) busy.abort();
       busy = new AbortController();
@@ -307,8 +317,22 @@
       el.text.focus();
       return;
     }
-    const ctl = setBusy(true, mode === "restore" ? "Restoring…" : "Checking…");
+    const ctl = setBusy(
+      true, mode === "restore" ? "Restoring…" : mode === "screen" ? "Screening…" : "Checking…"
+    );
     try {
+      if (mode === "screen") {
+        const report = await api("api/screen", { text }, ctl.signal);
+        const result = screenResult(report);
+        state.analysed = { text, mode, result, trace: null,
+          decisions: result.edits.map(() => "pending") };
+        state.view = "marked";
+        setStatus("Screened: " + plural(result.edits.length, "tortured phrase") + " to review.");
+        save();
+        render();
+        el.results.focus();
+        return;
+      }
       // the page's address names its site, whose learned spinner (if any) is the prior
       const body = { text };
       const url = el.url.value.trim();
@@ -340,6 +364,33 @@
     } finally {
       setBusy(false);
     }
+  }
+
+  // a science-mode report (POST /api/screen) in the shape the page renders: every finding is
+  // an edit from the tortured phrase to its established term
+  function screenResult(report) {
+    const edits = report.findings.map((f) => ({
+      start: f.start,
+      end: f.end,
+      spun: f.found,
+      original: f.expected,
+      confidence: f.confidence,
+      evidence: Object.assign({}, f.evidence, {
+        source: f.kind === "listed" ? "fingerprint" : "discovered",
+      }),
+    }));
+    return {
+      screen: true,
+      judgeable: false,
+      density: report.density,
+      listed: report.listed,
+      discovered: report.discovered,
+      verdict: report.listed > 0 ? "listed tortured phrases"
+        : report.discovered > 0 ? "possible tortured phrases" : "no tortured phrases found",
+      message: report.message || "",
+      words: report.words,
+      edits,
+    };
   }
 
   async function fetchUrl(thenMode) {
@@ -389,7 +440,14 @@
   function renderScore() {
     const r = state.analysed.result;
     el.score.classList.remove("score-high", "score-medium", "score-low");
-    if (r.judgeable) {
+    if (r.screen) {
+      // tortured phrases per 1,000 words; any listed one makes the paper suspect
+      el.score.textContent = fmt(r.density, 1);
+      el.score.classList.add(
+        r.listed > 0 ? "score-high" : r.discovered > 0 ? "score-medium" : "score-low"
+      );
+      el.score.setAttribute("aria-label", fmt(r.density, 1) + " tortured phrases per 1,000 words");
+    } else if (r.judgeable) {
       el.score.textContent = fmt(r.score);
       el.score.classList.add(
         r.score >= 0.7 ? "score-high" : r.score >= 0.4 ? "score-medium" : "score-low"
@@ -408,8 +466,11 @@
     const r = state.analysed.result;
     const counts = { accepted: 0, rejected: 0, pending: 0 };
     edits.forEach((_, i) => (counts[decisionOf(i)] += 1));
-    el.summary.textContent =
-      plural(edits.length, "suspected swap") + " in " + plural(r.words, "word") + " · " +
+    const found = r.screen
+      ? r.listed + " listed and " + r.discovered + " discovered tortured phrases in " +
+        plural(r.words, "word") + " (" + fmt(r.density, 1) + " per 1,000)"
+      : plural(edits.length, "suspected swap") + " in " + plural(r.words, "word");
+    el.summary.textContent = found + " · " +
       counts.accepted + " accepted · " + counts.rejected + " rejected · " +
       counts.pending + " undecided";
   }
@@ -717,6 +778,7 @@
     analyse("check");
   });
   el.restore.addEventListener("click", () => analyse("restore"));
+  el.screen.addEventListener("click", () => analyse("screen"));
   el.fetch.addEventListener("click", () => fetchUrl("check"));
   el.url.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") {
