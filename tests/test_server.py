@@ -479,6 +479,17 @@ def test_screen_is_the_library_json_with_listed_and_discovered(live: LiveServer)
     assert body["density"] == round(1000 * 2 / 14, 2)
 
 
+def test_screen_is_the_cli_json_of_one_paper(live: LiveServer) -> None:
+    # the same fingerprint lists as the server: the environment's UNSPIN_HOME, unchanged
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), PYTHONIOENCODING="utf-8")
+    cli = subprocess.run(
+        [sys.executable, "-m", "unspin", "screen", "--json", "-"],
+        input=PAPER.encode(), capture_output=True, env=env, timeout=120, check=True,
+    )
+    [paper] = json.loads(cli.stdout)["papers"]
+    assert live.post("/api/screen", {"text": PAPER}).json() == paper
+
+
 def test_screen_without_discovery_and_with_a_field(live: LiveServer) -> None:
     body = live.post("/api/screen", {"text": PAPER, "discover": False}).json()
     assert [f["kind"] for f in body["findings"]] == ["listed"]
