@@ -315,13 +315,22 @@ class ItemScore:
     exact: bool
     hits: list[Edit]
     others: list[Edit]
+    # exact up to how compounds are written ("real valued" / real-valued, "pretraining" /
+    # pre-training): a reported side figure; ``exact`` is what the targets are measured on
+    exact_spelling: bool = False
+
+
+def _compound_blind(text: str) -> str:
+    return re.sub(r"[\s\-]+", "", text.lower())
 
 
 def score_item(item: Item, edits: Sequence[Edit]) -> ItemScore:
     hits = [e for e in edits if e.start < item.end and e.end > item.start]
     others = [e for e in edits if not (e.start < item.end and e.end > item.start)]
     restored = apply_edits(item.doc, hits)
-    return ItemScore(bool(hits), restored.lower() == item.original.lower(), hits, others)
+    exact = restored.lower() == item.original.lower()
+    spelling = bool(hits) and _compound_blind(restored) == _compound_blind(item.original)
+    return ItemScore(bool(hits), exact, hits, others, exact or spelling)
 
 
 def news_baseline(items: Sequence[Item], idx: Sequence[int]) -> dict[str, Any]:
@@ -483,7 +492,7 @@ def summarize_items(
     items: Sequence[Item], found: dict[int, tuple[list[Edit], list[Edit] | None]],
     idx: Sequence[int], threshold: float | None = None,
 ) -> dict[str, Any]:
-    n = flagged = exact = others = orig_flags = words = orig_words = 0
+    n = flagged = exact = spelling = others = orig_flags = words = orig_words = 0
     misses: Counter[str] = Counter()
     wrong: Counter[str] = Counter()
     elsewhere: Counter[str] = Counter()
@@ -498,6 +507,7 @@ def summarize_items(
         n += 1
         flagged += s.flagged
         exact += s.exact
+        spelling += s.exact_spelling
         others += len(s.others)
         words += word_count(it.doc)
         if not s.flagged:
@@ -518,6 +528,7 @@ def summarize_items(
         "exact": exact,
         "flagged_share": round(flagged / n, 4) if n else None,
         "exact_share": round(exact / n, 4) if n else None,
+        "exact_up_to_compound_spelling_share": round(spelling / n, 4) if n else None,
         "flagged_not_exact": flagged - exact,
         "other_edits": others,
         "other_edits_per_1k_words": round(1000 * others / words, 2) if words else None,
@@ -844,12 +855,14 @@ def _pct_s(x: float | None) -> str:
 
 def render_items(title: str, rows: Sequence[tuple[str, dict[str, Any]]]) -> None:
     print(title)
-    print(f"  {'set':<34} {'items':>5} {'flagged':>8} {'exact':>7} {'flag,wrong':>10} "
-          f"{'other/1k':>9} {'on orig/1k':>10}")
+    print(f"  {'set':<34} {'items':>5} {'flagged':>8} {'exact':>7} {'spelling':>8} "
+          f"{'flag,wrong':>10} {'other/1k':>9} {'on orig/1k':>10}")
     for name, s in rows:
         print(
             f"  {name:<34} {s['items']:>5} {_pct_s(s['flagged_share']):>8} "
-            f"{_pct_s(s['exact_share']):>7} {s.get('flagged_not_exact', '-'):>10} "
+            f"{_pct_s(s['exact_share']):>7} "
+            f"{_pct_s(s.get('exact_up_to_compound_spelling_share')):>8} "
+            f"{s.get('flagged_not_exact', '-'):>10} "
             f"{s.get('other_edits_per_1k_words', '-')!s:>9} "
             f"{s.get('flags_on_original_per_1k_words', '-')!s:>10}"
         )
@@ -1063,8 +1076,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ("DEV folds 0-1: list ON", {**lo["items_dev"], "flagged_not_exact": "-"}),
             ],
         )
-        print("  (flag,wrong: flagged but not restored exactly; other/1k: discoveries elsewhere "
-              "in the sentences; on orig/1k: discoveries on the unmodified sentences)")
+        print("  (spelling: restored exactly up to how compounds are written, real valued / "
+              "real-valued; flag,wrong: flagged but not restored exactly; other/1k: discoveries "
+              "elsewhere in the sentences; on orig/1k: discoveries on the unmodified sentences)")
         render_clean([
             ("EVAL index % 4 in (2,3)", quality["clean_eval"]),
             ("DEV index % 4 in (0,1)", quality["clean_dev"]),

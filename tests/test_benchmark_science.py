@@ -64,11 +64,17 @@ def test_apply_and_score() -> None:
     s, e = item.start, item.end
     exact = score_item(item, [Edit(s, e, "Irregular woodland", "random forest")])
     assert exact.flagged and exact.exact and not exact.others
+    assert exact.exact_spelling
     half = score_item(item, [Edit(s, s + 9, "Irregular", "Random")])
-    assert half.flagged and not half.exact
+    assert half.flagged and not half.exact and not half.exact_spelling
+    # a compound written otherwise is exact up to spelling only
+    hyphen = score_item(item, [Edit(s, e, "Irregular woodland", "random-forest")])
+    assert hyphen.flagged and not hyphen.exact and hyphen.exact_spelling
+    solid = score_item(item, [Edit(s, e, "Irregular woodland", "randomforest")])
+    assert not solid.exact and solid.exact_spelling
     other = Edit(3, 8, "train", "educate")
     missed = score_item(item, [other])
-    assert not missed.flagged and missed.others == [other]
+    assert not missed.flagged and missed.others == [other] and not missed.exact_spelling
     # overlapping edits: the later-starting one is skipped
     assert apply_edits("abcdef", [Edit(0, 3, "abc", "X"), Edit(2, 4, "cd", "Y")]) == "Xdef"
 
