@@ -312,9 +312,25 @@ def test_unspin_screen_loads_discovery_once(
 def test_unspin_screen_wants_text_or_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNSPIN_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(unspin, "_SCREENERS", {})
-    with pytest.raises(UnspinInputError, match="either text or path"):
+    with pytest.raises(UnspinInputError, match="one of text, path or pdf"):
         unspin.screen()
-    with pytest.raises(UnspinInputError, match="either text or path"):
+    with pytest.raises(UnspinInputError, match="one of text, path or pdf"):
         unspin.screen("Some text.", path=tmp_path / "paper.txt")
+    with pytest.raises(UnspinInputError, match="one of text, path or pdf"):
+        unspin.screen("Some text.", pdf=b"%PDF-1.4")
     with pytest.raises(UnspinInputError):
         unspin.screen("   ")
+
+
+def test_unspin_screen_pdf_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNSPIN_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(unspin, "_SCREENERS", {})
+    data = _pdf(tmp_path / "p.pdf", PDF_PAGES).read_bytes()
+    report = unspin.screen(pdf=data, name="upload.pdf", discover=False)
+    assert report.name == "upload.pdf" and report.pages == 3
+    [f] = report.listed
+    assert f.page == 3 and report.text[f.start : f.end] == f.found == LISTED_PHRASE
+    first = unspin.screen(pdf=data, discover=False, max_pages=2)
+    assert first.pages == 2 and first.findings == [] and first.name == "-"
+    with pytest.raises(UnspinInputError):
+        unspin.screen(pdf=b"not a pdf at all", discover=False)

@@ -518,6 +518,57 @@ def test_screen_refuses_unusable_requests(
     assert error_of(resp)["error"] == code
 
 
+def _paper_pdf(tmp_path: Path) -> bytes:
+    from test_pdf import _canvas_pdf, _column
+
+    pages = [["The first page describes how the data were split."], [PAPER]]
+    return _canvas_pdf(tmp_path / "paper.pdf", [_column(p) for p in pages]).read_bytes()
+
+
+def test_screen_pdf_sent_as_the_body(live: LiveServer, tmp_path: Path) -> None:
+    data = _paper_pdf(tmp_path)
+    resp = live.client.post(
+        "/api/screen-pdf", params={"name": "my paper.pdf"}, content=data,
+        headers={"Content-Type": "application/pdf"},
+    )
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    text = body.pop("text")
+    assert body == unspin.screen(pdf=data, name="my paper.pdf").to_dict()
+    assert body["name"] == "my paper.pdf" and body["pages"] == 2
+    listed = [f for f in body["findings"] if f["kind"] == "listed"]
+    assert [(f["found"], f["page"]) for f in listed] == [("bolster vector machine", 2)]
+    for f in body["findings"]:
+        assert text[f["start"] : f["end"]] == f["found"]
+    only = live.client.post(
+        "/api/screen-pdf", params={"discover": "false"}, content=data,
+        headers={"Content-Type": "application/pdf"},
+    ).json()
+    assert [f["kind"] for f in only["findings"]] == ["listed"] and only["name"] == "upload.pdf"
+
+
+def test_screen_pdf_refusals(make_live: Callable[..., LiveServer], tmp_path: Path) -> None:
+    data = _paper_pdf(tmp_path)
+    srv = make_live(max_body=1_000, max_pdf=len(data) + 10)
+    pdf = {"Content-Type": "application/pdf"}
+    # a PDF may be larger than a JSON body, up to its own limit
+    assert srv.client.post("/api/screen-pdf", content=data, headers=pdf).status_code == 200
+    big = srv.client.post("/api/screen-pdf", content=data + b"x" * 20, headers=pdf)
+    assert big.status_code == 413 and error_of(big)["error"] == "body_too_large"
+    # only a PDF, and only as application/pdf; JSON endpoints take no PDF
+    not_pdf = srv.client.post("/api/screen-pdf", content=b"hello there", headers=pdf)
+    assert not_pdf.status_code == 422 and "not a PDF" in error_of(not_pdf)["message"]
+    as_json = srv.post("/api/screen-pdf", {"text": PAPER})
+    assert as_json.status_code == 415 and "application/pdf" in error_of(as_json)["message"]
+    as_form = srv.client.post("/api/screen-pdf", content=data,
+                              headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert as_form.status_code == 415
+    wrong = srv.client.post("/api/screen", content=data, headers=pdf)
+    assert wrong.status_code == 415 and "JSON" in error_of(wrong)["message"]
+    broken = srv.client.post("/api/screen-pdf", content=data[: len(data) // 3], headers=pdf)
+    assert broken.status_code == 422 and error_of(broken)["error"] == "unusable_input"
+
+
 def test_health_without_index(live: LiveServer) -> None:
     body = live.get("/api/health").json()
     assert body["status"] == "ok" and body["version"] == unspin.__version__
@@ -525,6 +576,7 @@ def test_health_without_index(live: LiveServer) -> None:
     assert set(body["queue"]) >= {"waiting", "running", "workers", "max_queue"}
     assert body["limits"]["max_body"] == 2_000_000
     assert body["limits"]["screen_max_words"] == 100_000
+    assert body["limits"]["max_pdf"] == 20_000_000
     assert body["allow_private"] is False
     assert body["mode"] == "fast"  # accurate mode only with --accurate
 

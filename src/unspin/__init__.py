@@ -300,17 +300,22 @@ def trace(text: str, index: str | os.PathLike[str] | Index, *, limit: int = 3) -
     return _trace(text, index, limit=limit)
 
 
-_SCREENERS: dict[tuple[str | None, bool], Screener] = {}
+_SCREENERS: dict[tuple[str | None, bool, int | None], Screener] = {}
 
 
 def screen(
     text: str | None = None,
     *,
     path: str | os.PathLike[str] | None = None,
+    pdf: bytes | None = None,
+    name: str | None = None,
     field: str | None = None,
     discover: bool = True,
+    max_pages: int | None = None,
 ) -> ScreenReport:
-    """Science mode: the tortured phrases of a paper, given as ``text`` or a PDF/text ``path``.
+    """Science mode: the tortured phrases of a paper, given as ``text``, a PDF/text ``path``
+    or the bytes of a ``pdf`` (``name`` names it in the report; ``max_pages`` reads only the
+    first pages of a PDF).
 
     Listed findings come from the bundled Problematic Paper Screener list plus the user's lists
     (:mod:`unspin.fingerprints`); with ``discover`` also unlisted ones (:mod:`unspin.discover`).
@@ -318,21 +323,27 @@ def screen(
     """
     from unspin.screening import Screener, ScreenOptions
 
-    if (text is None) == (path is None):
-        raise UnspinInputError("pass either text or path")
-    key = (field, discover)
+    if sum(x is not None for x in (text, path, pdf)) != 1:
+        raise UnspinInputError("pass one of text, path or pdf")
+    key = (field, discover, max_pages)
     screener = _SCREENERS.get(key)
     if screener is None:
         # the discovery model takes a second to load and is the same for every field
         shared = next((s for s in _SCREENERS.values() if s.options.discover), None)
         screener = Screener(
-            options=ScreenOptions(field=field, discover=discover),
+            options=ScreenOptions(field=field, discover=discover, max_pages=max_pages),
             discoverer=shared.discoverer if discover and shared is not None else None,
         )
         _SCREENERS[key] = screener
     if path is not None:
-        return screener.screen_file(path)
-    return screener.screen_text(text)
+        report = screener.screen_file(path)
+    elif pdf is not None:
+        report = screener.screen_pdf(pdf, name or "-")
+    else:
+        report = screener.screen_text(text, name or "-")
+    if name is not None:
+        report.name = name
+    return report
 
 
 def check_many(

@@ -15,6 +15,7 @@ from unspin.result import UnspinInputError
 DEFAULT_MAX_BODY = 2_000_000
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_QUEUE = 256
+DEFAULT_MAX_PDF = 20_000_000  # bytes of a PDF sent to /api/screen-pdf
 
 
 def _timeout(value: str) -> float:
@@ -79,6 +80,13 @@ def add_serve_command(sub: Any) -> None:
         help=f"largest request body accepted (default {DEFAULT_MAX_BODY:,})",
     )
     p.add_argument(
+        "--max-pdf",
+        type=positive_int,
+        default=DEFAULT_MAX_PDF,
+        metavar="BYTES",
+        help=f"largest PDF accepted by /api/screen-pdf (default {DEFAULT_MAX_PDF:,})",
+    )
+    p.add_argument(
         "--timeout",
         type=_timeout,
         default=DEFAULT_TIMEOUT,
@@ -131,6 +139,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "allow_private": args.allow_private,
         "obey_robots": not args.ignore_robots,
         "max_body": args.max_body,
+        "max_pdf": args.max_pdf,
         "request_timeout": args.timeout,
         "model_workers": args.workers,
         "max_queue": args.max_queue,

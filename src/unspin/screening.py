@@ -119,7 +119,7 @@ class Screener:
                     )
                 )
         findings.sort(key=lambda f: (f.start, f.end))
-        return ScreenReport(name=name, words=words, findings=findings)
+        return ScreenReport(name=name, words=words, findings=findings, text=text)
 
     # ------------------------------------------------------------------ files
 
@@ -127,16 +127,22 @@ class Screener:
         """Screen a PDF or a text file; raises UnspinInputError when it cannot be read."""
         p = Path(path)
         if p.suffix.lower() in PDF_SUFFIXES:
-            from unspin.pdf import read_pdf
-
-            doc = read_pdf(p, max_pages=self.options.max_pages)
-            report = self.screen_text(doc.text, str(p), doc.page_at)
-            report.pages = len(doc.pages)
-            report.skipped_pages = list(doc.skipped)
-            if doc.skipped:
-                report.message = f"pages {', '.join(map(str, doc.skipped))} could not be read"
-            return report
+            return self.screen_pdf(p, str(p))
         return self.screen_text(read_text(str(p)), str(p))
+
+    def screen_pdf(
+        self, pdf: str | os.PathLike[str] | bytes, name: str = "-"
+    ) -> ScreenReport:
+        """Screen a PDF given as a path or as its bytes; findings carry their page."""
+        from unspin.pdf import read_pdf
+
+        doc = read_pdf(pdf, max_pages=self.options.max_pages)
+        report = self.screen_text(doc.text, name, doc.page_at)
+        report.pages = len(doc.pages)
+        report.skipped_pages = list(doc.skipped)
+        if doc.skipped:
+            report.message = f"pages {', '.join(map(str, doc.skipped))} could not be read"
+        return report
 
 
 def paper_files(paths: list[str]) -> list[Path]:

@@ -51,6 +51,9 @@ class ScreenReport:
     pages: int | None = None  # PDF pages read, None for text
     skipped_pages: list[int] = field(default_factory=list)
     message: str = ""
+    # the screened text (of a PDF: as extracted), which the offsets index; not in to_dict,
+    # whose JSON the CLI prints per paper
+    text: str = field(default="", repr=False, compare=False)
 
     @property
     def listed(self) -> list[Finding]:

@@ -43,14 +43,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import unspin
-from unspin.cli_serve import DEFAULT_MAX_BODY, DEFAULT_MAX_QUEUE, DEFAULT_TIMEOUT
+from unspin.cli_serve import DEFAULT_MAX_BODY, DEFAULT_MAX_PDF, DEFAULT_MAX_QUEUE, DEFAULT_TIMEOUT
 from unspin.result import UnspinInputError
 
 __all__ = [
@@ -70,6 +70,10 @@ _HEALTH_CACHE_S = 5.0
 # screening cannot be abandoned midway (the engine's progress checks are not in discovery):
 # the words one request may hold, about 25 s of discovery on one core
 SCREEN_MAX_WORDS = 100_000
+SCREEN_MAX_PAGES = 300  # PDF pages screened per request (about 45 s with discovery)
+# request bodies other than JSON, by path; every other POST to /api/ must be JSON (a page of
+# another site cannot send either without the browser asking this server first)
+_BODY_TYPES = {"/api/screen-pdf": "application/pdf"}
 
 _SECURITY_HEADERS = [
     (
@@ -230,6 +234,10 @@ class ScreenResponse(BaseModel):
     listed: int
     discovered: int
     findings: list[FindingModel]
+
+
+class ScreenPdfResponse(ScreenResponse):
+    text: str = Field(description="the text extracted from the PDF, which the offsets index")
 
 
 class FetchResponse(BaseModel):
@@ -475,9 +483,11 @@ class _Guard:
         max_body: int,
         body_timeout: float,
         trusted_hosts: frozenset[str] | None,
+        max_pdf: int = DEFAULT_MAX_PDF,
     ) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_pdf = max_pdf
         self.body_timeout = body_timeout
         self.trusted_hosts = trusted_hosts
 
@@ -506,14 +516,19 @@ class _Guard:
         if scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send_secure)
             return
+        limit = self.max_body
         if scope["path"].startswith("/api/"):
             ctype = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
-            if ctype != "application/json":
+            want = _BODY_TYPES.get(scope["path"], "application/json")
+            if ctype != want:
+                what = "JSON" if want == "application/json" else "the PDF file itself"
                 await self._reject(
                     send_secure, 415, "unsupported_media_type",
-                    "send the request body as JSON with Content-Type: application/json",
+                    f"send the request body as {what} with Content-Type: {want}",
                 )  # fmt: skip
                 return
+            if want == "application/pdf":
+                limit = self.max_pdf
         length = _header(scope, b"content-length")
         if length is not None:
             try:
@@ -521,8 +536,8 @@ class _Guard:
             except ValueError:
                 await self._reject(send_secure, 400, "bad_request", "invalid Content-Length")
                 return
-            if declared > self.max_body:
-                await self._too_large(send_secure)
+            if declared > limit:
+                await self._too_large(send_secure, limit)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -534,8 +549,8 @@ class _Guard:
                         return
                     chunk = message.get("body", b"")
                     size += len(chunk)
-                    if size > self.max_body:
-                        await self._too_large(send_secure)
+                    if size > limit:
+                        await self._too_large(send_secure, limit)
                         return
                     chunks.append(chunk)
                     if not message.get("more_body", False):
@@ -557,10 +572,10 @@ class _Guard:
 
         await self.app(scope, replay, send_secure)
 
-    async def _too_large(self, send: Any) -> None:
+    async def _too_large(self, send: Any, limit: int) -> None:
         await self._reject(
             send, 413, "body_too_large",
-            f"the request body is larger than the server's limit of {self.max_body:,} bytes",
+            f"the request body is larger than the server's limit of {limit:,} bytes",
         )  # fmt: skip
 
     @staticmethod
@@ -603,6 +618,7 @@ def create_app(
     allow_private: bool = False,
     allowed_hosts: Iterable[str] = (),
     max_body: int = DEFAULT_MAX_BODY,
+    max_pdf: int = DEFAULT_MAX_PDF,
     request_timeout: float = DEFAULT_TIMEOUT,
     model_workers: int = 1,
     max_queue: int = DEFAULT_MAX_QUEUE,
@@ -625,8 +641,8 @@ def create_app(
     because at about 430 words/s a queue of 64 articles would outlast the time limit, while
     fast mode answers a 600-word article in about 50 ms. The FastAPI app itself is ``app.api``.
     """
-    if max_body < 1 or request_timeout <= 0 or max_queue < 1:
-        raise ValueError("max_body, request_timeout and max_queue must be positive")
+    if max_body < 1 or max_pdf < 1 or request_timeout <= 0 or max_queue < 1:
+        raise ValueError("max_body, max_pdf, request_timeout and max_queue must be positive")
     index_path = _index_path(index)
     pool = ModelPool(model_workers, max_queue, index_path, fast=not accurate)
     web = {path: (_web_file(name), ctype) for path, (name, ctype) in _WEB_FILES.items()}
@@ -811,6 +827,34 @@ def create_app(
         return JSONResponse(await run_engine(request, work))
 
     @api.post(
+        "/api/screen-pdf",
+        response_model=ScreenPdfResponse,
+        responses=_errors(400, 413, 415, 422, 503, 504),
+        summary="Science mode on a PDF sent as the request body (Content-Type: application/pdf)",
+        openapi_extra={"requestBody": {"required": True, "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}},
+    )
+    async def api_screen_pdf(
+        request: Request,
+        name: str = Query("upload.pdf", max_length=255, description="the file's name"),
+        field: str | None = Query(None, max_length=64),
+        discover: bool = Query(True),
+    ) -> Response:
+        data = await request.body()
+        if not data.startswith(b"%PDF-"):
+            raise APIError(422, "unusable_input", "the body is not a PDF file")
+        field_ = field.strip().lower() if field and field.strip() else None
+        shown = "".join(ch for ch in name if ch.isprintable()).strip() or "upload.pdf"
+
+        def work(check: Callable[..., None]) -> dict[str, Any]:
+            # the page limit bounds the work, as the word limit does for text
+            report = unspin.screen(pdf=data, name=shown, field=field_, discover=discover,
+                                   max_pages=SCREEN_MAX_PAGES)
+            return {**report.to_dict(), "text": report.text}
+
+        return JSONResponse(await run_engine(request, work))
+
+    @api.post(
         "/api/fetch",
         response_model=FetchResponse,
         responses=_errors(400, 403, 413, 415, 422, 502, 504),
@@ -852,7 +896,8 @@ def create_app(
                     "completed": pool.completed,
                 },
                 "limits": {"max_body": max_body, "request_timeout": request_timeout,
-                           "screen_max_words": SCREEN_MAX_WORDS},
+                           "screen_max_words": SCREEN_MAX_WORDS, "max_pdf": max_pdf,
+                           "screen_max_pages": SCREEN_MAX_PAGES},
                 "allow_private": allow_private,
             },
             headers={"Cache-Control": "no-store"},
@@ -874,6 +919,7 @@ def create_app(
     guarded = _Guard(
         api,
         max_body=max_body,
+        max_pdf=max_pdf,
         body_timeout=body_timeout if body_timeout is not None else max(30.0, request_timeout),
         trusted_hosts=None
         if trusted_hosts is None
