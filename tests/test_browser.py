@@ -275,6 +275,38 @@ def test_screen_a_paper_review_and_restore(tab: Tab, artifacts: Path) -> None:
     expect(page.locator("#marked mark")).to_have_count(0)
 
 
+def test_screen_a_pdf_file(tab: Tab, tmp_path: Path) -> None:
+    from test_pdf import _canvas_pdf, _column
+
+    page = tab.page
+    pages = [["The first page describes how the data were split."],
+             ["We compare a bolster vector machine with a linear model."]]
+    pdf = _canvas_pdf(tmp_path / "paper one.pdf", [_column(p) for p in pages])
+    report = unspin.screen(pdf=pdf.read_bytes(), name="paper one.pdf")
+    assert [f["found"] for f in report.to_dict()["findings"]] == ["bolster vector machine"]
+    page.set_input_files("#pdf", str(pdf))
+    expect(page.locator("#results")).to_be_visible()
+    expect(page.locator("#status")).to_have_text(
+        "Screened paper one.pdf: 1 tortured phrase to review."
+    )
+    assert tab.api_calls("/api/screen-pdf?name=paper%20one.pdf") == 1
+    assert page.input_value("#text") == report.text  # the extracted text, for review
+    mark = page.locator("#marked mark")
+    expect(mark).to_have_count(1)
+    expect(mark.locator(".spun")).to_have_text("bolster vector machine")
+    expect(page.locator("#summary")).to_contain_text(
+        f"1 listed and 0 discovered tortured phrases in {report.words} words on 2 pages"
+    )
+    # a file that is not a PDF is refused with the server's message
+    bad = tmp_path / "notes.pdf"
+    bad.write_bytes(b"just some notes")
+    page.set_input_files("#pdf", str(bad))
+    expect(page.locator("#status")).to_have_text(
+        "notes.pdf: the file is not a PDF (it does not start with %PDF-)"
+    )
+    expect(page.locator("#screen-pdf")).to_be_enabled()
+
+
 def test_keyboard_only(tab: Tab) -> None:
     page = tab.page
     page.focus("#text")

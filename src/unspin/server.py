@@ -842,7 +842,9 @@ def create_app(
     ) -> Response:
         data = await request.body()
         if not data.startswith(b"%PDF-"):
-            raise APIError(422, "unusable_input", "the body is not a PDF file")
+            raise APIError(
+                422, "unusable_input", "the file is not a PDF (it does not start with %PDF-)"
+            )
         field_ = field.strip().lower() if field and field.strip() else None
         shown = "".join(ch for ch in name if ch.isprintable()).strip() or "upload.pdf"
 

@@ -19,6 +19,8 @@
     check: $("check"),
     restore: $("restore"),
     screen: $("screen"),
+    screenPdf: $("screen-pdf"),
+    pdf: $("pdf"),
     clear: $("clear"),
     stale: $("stale"),
     status: $("status"),
@@ -244,13 +246,15 @@
 
   // ------------------------------------------------------------------ API
 
+  // body: undefined (GET), an ArrayBuffer (sent as a PDF) or a value sent as JSON
   async function api(path, body, signal) {
+    const raw = body instanceof ArrayBuffer;
     const init = body === undefined
       ? { method: "GET", signal }
       : {
           method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
+          headers: { "Content-Type": raw ? "application/pdf" : "application/json" },
+          body: raw ? body : JSON.stringify(body),
           signal,
         };
     let resp;
@@ -295,7 +299,7 @@
   }
 
   function setBusy(on, label) {
-    for (const b of [el.check, el.restore, el.screen, el.fetch]) b.disabled = on;
+    for (const b of [el.check, el.restore, el.screen, el.screenPdf, el.fetch]) b.disabled = on;
     if (on) {
       if (busy) busy.abort();
       busy = new AbortController();
@@ -322,15 +326,7 @@
     );
     try {
       if (mode === "screen") {
-        const report = await api("api/screen", { text }, ctl.signal);
-        const result = screenResult(report);
-        state.analysed = { text, mode, result, trace: null,
-          decisions: result.edits.map(() => "pending") };
-        state.view = "marked";
-        setStatus("Screened: " + plural(result.edits.length, "tortured phrase") + " to review.");
-        save();
-        render();
-        el.results.focus();
+        showScreened(text, await api("api/screen", { text }, ctl.signal), "Screened");
         return;
       }
       // the page's address names its site, whose learned spinner (if any) is the prior
@@ -389,8 +385,44 @@
         : report.discovered > 0 ? "possible tortured phrases" : "no tortured phrases found",
       message: report.message || "",
       words: report.words,
+      pages: report.pages,
       edits,
     };
+  }
+
+  function showScreened(text, report, what) {
+    const result = screenResult(report);
+    state.analysed = { text, mode: "screen", result, trace: null,
+      decisions: result.edits.map(() => "pending") };
+    state.view = "marked";
+    setStatus(what + ": " + plural(result.edits.length, "tortured phrase") + " to review.");
+    save();
+    render();
+    el.results.focus();
+  }
+
+  async function screenPdfFile(file) {
+    const limit = health && health.limits ? health.limits.max_pdf : null;
+    if (limit && file.size > limit) {
+      setStatus(file.name + " is larger than this server accepts (" +
+        limit.toLocaleString() + " bytes).", true);
+      return;
+    }
+    const ctl = setBusy(true, "Reading and screening " + file.name + "…");
+    try {
+      const data = await file.arrayBuffer();
+      const report = await api(
+        "api/screen-pdf?name=" + encodeURIComponent(file.name), data, ctl.signal
+      );
+      // the page works on the extracted text, which the findings' offsets index
+      el.text.value = report.text;
+      state.text = report.text;
+      showScreened(report.text, report, "Screened " + file.name);
+    } catch (err) {
+      if (err.name !== "AbortError") setStatus(file.name + ": " + err.message, true);
+    } finally {
+      setBusy(false);
+    }
   }
 
   async function fetchUrl(thenMode) {
@@ -468,7 +500,8 @@
     edits.forEach((_, i) => (counts[decisionOf(i)] += 1));
     const found = r.screen
       ? r.listed + " listed and " + r.discovered + " discovered tortured phrases in " +
-        plural(r.words, "word") + " (" + fmt(r.density, 1) + " per 1,000)"
+        plural(r.words, "word") + (r.pages ? " on " + plural(r.pages, "page") : "") +
+        " (" + fmt(r.density, 1) + " per 1,000)"
       : plural(edits.length, "suspected swap") + " in " + plural(r.words, "word");
     el.summary.textContent = found + " · " +
       counts.accepted + " accepted · " + counts.rejected + " rejected · " +
@@ -779,6 +812,12 @@
   });
   el.restore.addEventListener("click", () => analyse("restore"));
   el.screen.addEventListener("click", () => analyse("screen"));
+  el.screenPdf.addEventListener("click", () => el.pdf.click());
+  el.pdf.addEventListener("change", () => {
+    const file = el.pdf.files && el.pdf.files[0];
+    el.pdf.value = ""; // choosing the same file again screens it again
+    if (file) screenPdfFile(file);
+  });
   el.fetch.addEventListener("click", () => fetchUrl("check"));
   el.url.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter") {
