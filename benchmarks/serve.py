@@ -1,4 +1,5 @@
-"""HTTP API load test: ``python -m benchmarks.serve [--levels 1,8,64] [--requests N] [--out PATH]``.
+"""HTTP API load test: ``python -m benchmarks.serve [--levels 1,8,64] [--requests N]
+[--endpoint restore|screen|screen-pdf] [--out PATH]``.
 
 Starts the real server (``python -m unspin serve``) in a subprocess on 127.0.0.1 and sends
 ``POST /api/restore`` with one 600-word spun news article from a bounded asyncio httpx client
@@ -9,6 +10,11 @@ the client's own work does not slow the server down.
 The article: BBC text from ``../shared/data/bbc_news.jsonl`` (evaluation articles joined), spun
 at 20% by ``benchmarks/spinner.py`` with the real spinner table and cut to 600 words at a
 sentence end, when that data is there; otherwise a made-up article written for this file.
+
+``--endpoint screen`` sends a ~4,000-word paper to ``POST /api/screen`` instead, and
+``screen-pdf`` the same paper as a two-column PDF (about 7 pages) to ``POST /api/screen-pdf``:
+arXiv abstracts from ``../shared/data`` as paragraphs with three listed tortured phrases put
+in (``benchmarks.science.make_papers``), or the made-up word list of ``benchmarks/pdf.py``.
 
 Reported per level: requests, failures (any non-200 or transport error), latency p50/p95/p99/max
 as the client sees it (queue wait included), throughput, and the server's peak resident memory
@@ -182,10 +188,63 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def run_level(base: str, text: str, clients: int, requests: int) -> dict[str, Any]:
+class Load:
+    """What the requests send, in turn: path, bodies, content type, and a key a good answer
+    holds."""
+
+    def __init__(self, path: str, bodies: list[bytes], ctype: str, key: str) -> None:
+        self.path, self.bodies, self.ctype, self.key = path, bodies, ctype, key
+        self.sent = 0
+
+    def next_body(self) -> bytes:
+        body = self.bodies[self.sent % len(self.bodies)]
+        self.sent += 1
+        return body
+
+
+def restore_load(text: str) -> Load:
+    return Load("/api/restore", [json.dumps({"text": text}).encode()], "application/json",
+                "restored")
+
+
+PAPERS = 20  # different papers sent in turn: the server's word caches warm as in real use,
+# but no answer is a repeat
+
+
+def paper_load(endpoint: str) -> tuple[Load, str, int]:
+    """(load, description, mean words) of ~4,000-word papers for /api/screen or
+    /api/screen-pdf."""
+    import tempfile
+
+    from benchmarks.pdf import write_flow
+    from benchmarks.science import load_abstracts, make_papers
+    from unspin.fingerprints import FingerprintList
+
+    abstracts = load_abstracts()
+    tortured = [f.tortured for f in FingerprintList.bundled()]
+    papers, _put = make_papers(PAPERS, 4000, abstracts, tortured, seed=11)
+    what = "arXiv abstracts" if abstracts else "made-up words (benchmarks/pdf.py)"
+    texts = ["\n\n".join(p.blocks()) for p in papers]
+    words = round(sum(count_words(t) for t in texts) / len(texts))
+    if endpoint == "screen":
+        bodies = [json.dumps({"text": t}).encode() for t in texts]
+        return Load("/api/screen", bodies, "application/json", "findings"), \
+            f"{PAPERS} papers of {what}, {words} words each on average, 3 listed tortured " \
+            "phrases each", words
+    bodies = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, paper in enumerate(papers):
+            path = Path(tmp) / f"paper{i}.pdf"
+            write_flow(path, paper)
+            bodies.append(path.read_bytes())
+    size = round(sum(map(len, bodies)) / len(bodies))
+    return Load("/api/screen-pdf?name=paper.pdf", bodies, "application/pdf", "findings"), \
+        f"{PAPERS} two-column PDFs of {what} ({words} words, {size:,} bytes on average)", words
+
+
+async def run_level(base: str, load: Load, clients: int, requests: int) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1)
-    payload = json.dumps({"text": text}).encode()
-    headers = {"content-type": "application/json"}
+    headers = {"content-type": load.ctype}
     latencies: list[float] = []
     failures: list[str] = []
     next_index = 0
@@ -199,8 +258,9 @@ async def run_level(base: str, text: str, clients: int, requests: int) -> dict[s
                 next_index += 1
                 t0 = time.perf_counter()
                 try:
-                    resp = await client.post("/api/restore", content=payload, headers=headers)
-                    ok = resp.status_code == 200 and "restored" in resp.json()
+                    resp = await client.post(load.path, content=load.next_body(),
+                                             headers=headers)
+                    ok = resp.status_code == 200 and load.key in resp.json()
                     if not ok:
                         failures.append(f"HTTP {resp.status_code}: {resp.text[:200]}")
                 except httpx.HTTPError as exc:
@@ -234,12 +294,21 @@ def main(argv: list[str] | None = None) -> int:
         "--requests", type=int, default=0, help="requests per level (default max(64, 4 x clients))"
     )
     parser.add_argument("--workers", type=int, default=1, help="server model workers (default 1)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--endpoint", choices=("restore", "screen", "screen-pdf"),
+                        default="restore", help="what is sent (default: restore an article)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results JSON (default benchmarks/results/serve[-ENDPOINT].json)")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
+    out = args.out or (DEFAULT_OUT if args.endpoint == "restore"
+                       else DEFAULT_OUT.with_name(f"serve-{args.endpoint}.json"))
 
-    text, description = article()
-    words = count_words(text)
+    if args.endpoint == "restore":
+        text, description = article()
+        words = count_words(text)
+        load = restore_load(text)
+    else:
+        load, description, words = paper_load(args.endpoint)
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     server_cpu = cpus[0] if len(cpus) >= 2 else None
     client_cpus = set(cpus[1:]) if len(cpus) >= 2 else None
@@ -250,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         idle = server.memory()
         # warm up: first requests, connection setup, caches
-        asyncio.run(run_level(server.base, text, 1, 5))
+        asyncio.run(run_level(server.base, load, 1, 5))
         warm = server.memory()
         for clients in levels:
             requests = args.requests or max(64, 4 * clients)
@@ -264,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
-            row = asyncio.run(run_level(server.base, text, clients, requests))
+            row = asyncio.run(run_level(server.base, load, clients, requests))
             stop.set()
             sampler.join()
             mem = server.memory()
@@ -279,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "machine": machine_info(),
         "pinning": {"server_cpu": server_cpu, "client_cpus": sorted(client_cpus or [])},
-        "article": {"description": description, "words": words, "bytes": len(text.encode())},
+        "endpoint": load.path,
+        "article": {"description": description, "words": words, "bytes": len(load.bodies[0])},
         "server": {
             "model_workers": args.workers,
             "idle_rss_mb": round(idle.get("VmRSS", 0) / 1024, 1),
@@ -305,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['p95_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8} {r['throughput_rps']:>7} "
             f"{r['words_per_s']:>8} {r['server_peak_rss_mb']:>11}"
         )
-    write_results(args.out, result)
+    write_results(out, result)
     return 1 if any(r["failures"] for r in rows) else 0
 
 
