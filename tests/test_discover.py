@@ -407,3 +407,20 @@ def test_a_word_in_capitals_at_a_sentence_start_is_restored_in_capitals(
     # a phrase whose first word only is in capitals gets a capital first letter
     [d] = small.discover("IRREGULAR woodland models were fit to the data.")
     assert d.found == "IRREGULAR woodland" and d.expected == "Random forest"
+
+
+def test_word_caches_are_bounded_and_answers_unchanged(
+    news: NGramLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import unspin.discover as discover_module
+
+    text = SPUN + " The unusual zorblax and quux words differ. " + SPUN
+    d = Discoverer(PAIRS, counts=count_ngrams(SENTENCES), news_lm=news, params=DiscoveryParams())
+    unbounded = d.discover(text)
+    assert unbounded and len(d._options) > 3
+    monkeypatch.setattr(discover_module, "WORD_CACHE_LIMIT", 3)
+    small = Discoverer(PAIRS, counts=count_ngrams(SENTENCES), news_lm=news,
+                       params=DiscoveryParams())
+    for _ in range(2):  # the second time through, from a cache cleared on the way
+        assert small.discover(text) == unbounded
+        assert len(small._options) <= 3 and len(small._term_options) <= 3

@@ -63,6 +63,9 @@ MAX_THESAURUS = 20
 # options tried per part of a hyphenated word: the products are checked one by one against
 # the counts, which made the compounds a fifth of discovery time at 60
 COMPOUND_PART_OPTIONS = 20
+# per-word caches (options, term options) are cleared when they hold this many words: a
+# long-running server meets new words (names, typos) without end
+WORD_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,8 @@ class Discoverer:
         if word.count("-") == 1:
             self._compound_options(word, limit, put)
         got = tuple(sorted(((o, pr, s) for o, (pr, s) in best.items()), key=lambda x: -x[1]))
+        if len(self._options) >= WORD_CACHE_LIMIT:
+            self._options.clear()
         self._options[ck] = got
         return got
 
@@ -352,7 +357,7 @@ class Discoverer:
     def _key(self, gram: str) -> int:
         k = self._keys.get(gram)
         if k is None:
-            if len(self._keys) > 200_000:
+            if len(self._keys) > WORD_CACHE_LIMIT:
                 self._keys.clear()
             k = self._keys[gram] = key(gram)
         return k
@@ -371,6 +376,8 @@ class Discoverer:
                     by[self._key(orig)].append((orig, prior, source))
             keys = frozenset(by)
             heads = frozenset(k for k in keys if k in self._followers)
+            if len(self._term_options) >= WORD_CACHE_LIMIT:
+                self._term_options.clear()
             got = self._term_options[word] = (keys, heads, dict(by))
         return got
 

@@ -53,6 +53,8 @@ class NGramLM:
         k = self._known.get(word)
         if k is None:
             k = self._prob([word]) != _OOV_SCORE
+            if len(self._known) >= _CACHE_LIMIT:
+                self._known.clear()
             self._known[word] = k
         return k
 
@@ -60,6 +62,8 @@ class NGramLM:
         u = self._unigram.get(word)
         if u is None:
             u = self._prob([word]) * _LOGMATH_TO_LOG10 if self.knows(word) else OOV_LOG10
+            if len(self._unigram) >= _CACHE_LIMIT:
+                self._unigram.clear()
             self._unigram[word] = u
         return u
 
