@@ -64,8 +64,10 @@ MAX_THESAURUS = 20
 # the counts, which made the compounds a fifth of discovery time at 60
 COMPOUND_PART_OPTIONS = 20
 # per-word caches (options, term options) are cleared when they hold this many words: a
-# long-running server meets new words (names, typos) without end
-WORD_CACHE_LIMIT = 200_000
+# long-running server meets new words (names, typos) without end. An entry holds up to 80
+# options, about 10 KB: 1,000 arXiv abstracts fill 20,000 entries (+380 MB with the rest)
+WORD_CACHE_LIMIT = 30_000
+KEY_CACHE_LIMIT = 200_000  # hashed n-grams (small ints)
 
 
 @dataclass(frozen=True)
@@ -357,7 +359,7 @@ class Discoverer:
     def _key(self, gram: str) -> int:
         k = self._keys.get(gram)
         if k is None:
-            if len(self._keys) > WORD_CACHE_LIMIT:
+            if len(self._keys) > KEY_CACHE_LIMIT:
                 self._keys.clear()
             k = self._keys[gram] = key(gram)
         return k
