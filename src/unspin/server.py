@@ -1,17 +1,23 @@
 """The HTTP API and web page behind ``unspin serve`` (FastAPI on uvicorn).
 
-Endpoints (all JSON; the results are exactly what the CLI prints with ``--json``):
+Endpoints (JSON, but for the PDF of ``/api/screen-pdf``; the results are exactly what the CLI
+prints with ``--json``):
 
 - ``POST /api/check``   ``{"text", "min_confidence"?}`` -> :meth:`CheckReport.to_dict`
 - ``POST /api/restore`` ``{"text", "min_confidence"?, "use_index"?}`` -> ``Restoration.to_dict``
 - ``POST /api/trace``   ``{"text", "limit"?}`` -> ``TraceReport.to_dict`` (needs an index)
+- ``POST /api/screen``  ``{"text", "field"?, "discover"?}`` -> ``ScreenReport.to_dict``
+- ``POST /api/screen-pdf?name=&field=&discover=``  the PDF (``application/pdf``) ->
+  ``ScreenReport.to_dict`` plus ``text``, the extracted text the offsets index
 - ``POST /api/fetch``   ``{"url"}`` -> ``{"url", "title", "text", "date", "author", "site"}``
 - ``GET  /api/health``  version, engine state, index, queue depth and limits
 - ``GET  /``            the web page (``unspin/web``), ``/openapi.json`` the schema
 
-Limits. A request body larger than ``max_body`` bytes is refused with 413 before it is read
-(``Content-Length``), or as soon as the streamed body passes the limit. Engine work (check,
-restore, trace) runs in a dedicated pool of ``model_workers`` threads; requests beyond that
+Limits. A request body larger than ``max_body`` bytes (a PDF: ``max_pdf``) is refused with 413
+before it is read (``Content-Length``), or as soon as the streamed body passes the limit.
+Screening takes at most ``SCREEN_MAX_WORDS`` words of text or ``SCREEN_MAX_PAGES`` pages of a
+PDF, because discovery has no progress point to stop at. Engine work (check, restore, trace,
+screen) runs in a dedicated pool of ``model_workers`` threads; requests beyond that
 wait in a first-come-first-served queue of at most ``max_queue`` requests (more: 503 at once).
 The per-request time limit ``request_timeout`` counts from the moment the body has been read
 and covers the queue wait and the work: a request still queued at its deadline gets 503 (with
@@ -21,7 +27,7 @@ queue. ``/api/health`` never waits for the queue.
 
 Errors are JSON ``{"error": code, "message": text}`` with the fitting status: 400 bad JSON or
 Host header, 403 a refused URL, 404 unknown path or no index configured, 405, 408 body not
-received in time, 413, 415 not JSON, 422 invalid fields or unusable text, 502 upstream fetch
+received in time, 413, 415 not JSON (or not application/pdf), 422 invalid fields or unusable text, 502 upstream fetch
 failure, 503 busy, 504 time limit, 500 internal error.
 """
 
