@@ -27,8 +27,8 @@ queue. ``/api/health`` never waits for the queue.
 
 Errors are JSON ``{"error": code, "message": text}`` with the fitting status: 400 bad JSON or
 Host header, 403 a refused URL, 404 unknown path or no index configured, 405, 408 body not
-received in time, 413, 415 not JSON (or not application/pdf), 422 invalid fields or unusable text, 502 upstream fetch
-failure, 503 busy, 504 time limit, 500 internal error.
+received in time, 413, 415 not JSON (or not application/pdf), 422 invalid fields or unusable
+text, 502 upstream fetch failure, 503 busy, 504 time limit, 500 internal error.
 """
 
 from __future__ import annotations
