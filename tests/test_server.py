@@ -567,6 +567,13 @@ def test_screen_pdf_refusals(make_live: Callable[..., LiveServer], tmp_path: Pat
     assert wrong.status_code == 415 and "JSON" in error_of(wrong)["message"]
     broken = srv.client.post("/api/screen-pdf", content=data[: len(data) // 3], headers=pdf)
     assert broken.status_code == 422 and error_of(broken)["error"] == "unusable_input"
+    for params in ({"discover": "maybe"}, {"name": "x" * 256}, {"field": "f" * 65}):
+        bad = srv.client.post("/api/screen-pdf", params=params, content=data, headers=pdf)
+        assert bad.status_code == 422 and error_of(bad)["error"] == "invalid_request", params
+    # a name is only a label: control characters are dropped, the path is not used
+    named = srv.client.post("/api/screen-pdf", params={"name": "../../etc/\x1bpasswd"},
+                            content=data, headers=pdf)
+    assert named.status_code == 200 and named.json()["name"] == "../../etc/passwd"
 
 
 def test_health_without_index(live: LiveServer) -> None:
