@@ -254,6 +254,8 @@ def test_screen_a_paper_review_and_restore(tab: Tab, artifacts: Path) -> None:
     marks.nth(1).focus()
     expect(page.locator("#pop-orig")).to_have_text("deep")
     expect(page.locator("#pop-why")).to_contain_text("Not listed")
+    assert findings[1]["evidence"]["lm_gain"] > 0.05
+    expect(page.locator("#pop-why")).to_contain_text("science language model prefers it by")
     page.keyboard.press("a")
     expect(page.locator("#summary")).to_contain_text("2 accepted")
     page.click("#tab-restored")

@@ -153,6 +153,13 @@ def test_a_listed_phrase_swap_restores_a_two_word_spin_of_one_word(news: NGramLM
     check_offsets(text, [found])
     assert (found.found, found.expected) == ("gaining knowledge", "learning")
     assert found.evidence["sources"] == ["listed"]
+    # the gain split into the language model's part and the listed swap's prior
+    p = DiscoveryParams()
+    listed = p.listed_phrase + p.listed_count * math.log10(2)  # listed once
+    assert found.evidence["prior"] == pytest.approx(listed, abs=1e-3)
+    lm_gain, prior = found.evidence["lm_gain"], found.evidence["prior"]
+    assert isinstance(lm_gain, float) and isinstance(prior, float)
+    assert lm_gain + prior == pytest.approx(found.gain, abs=2e-3)
     assert d.discover("We trained a deep learning model on the images.") == []
 
 

@@ -662,7 +662,7 @@ class Discoverer:
         out: list[Discovery] = []
         order = sorted(range(len(hyps)), key=lambda k: -margins[k])
         for k in order:
-            gain, i, j, hyp, src, _prior = hyps[k]
+            gain, i, j, hyp, src, prior = hyps[k]
             margin = margins[k]
             if any(taken[i:j]):
                 continue
@@ -671,7 +671,11 @@ class Discoverer:
             start, end = run[i].start, run[j - 1].end
             expected = _cased(hyp, run[i:j])
             conf = 0.5 + 0.5 * (1.0 - math.exp(-margin * p.scale))
-            evidence: dict[str, object] = {"sources": sorted(set(src)), "swapped": len(src)}
+            evidence: dict[str, object] = {
+                "sources": sorted(set(src)), "swapped": len(src),
+                # the gain split: what the n-gram model says, what the swap priors add
+                "lm_gain": round(gain - prior, 3), "prior": round(prior, 3),
+            }
             if len(hyp) == 1:
                 evidence["phrase"] = self._phrase(hyp[0], words, i)
             conf, gain = round(conf, 4), round(gain, 3)

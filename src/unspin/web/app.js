@@ -202,6 +202,10 @@
       }
       case "discovered":
         parts.push("Not listed: the established term fits the context far better (discovery)");
+        if (typeof ev.lm_gain === "number" && ev.lm_gain > 0.05) {
+          parts.push("the science language model prefers it by " + fmt(ev.lm_gain, 1) +
+            " (log₁₀)");
+        }
         return parts.join("; ") + ".";
       case "table": {
         const n = Number(ev.table_count) || 0;
