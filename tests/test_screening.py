@@ -334,3 +334,17 @@ def test_unspin_screen_pdf_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert first.pages == 2 and first.findings == [] and first.name == "-"
     with pytest.raises(UnspinInputError):
         unspin.screen(pdf=b"not a pdf at all", discover=False)
+
+
+def test_unspin_screen_keeps_one_screener_per_known_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UNSPIN_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(unspin, "_SCREENERS", {})
+    text = f"We compared two {WHITELISTED[1]} for the survey data."
+    assert unspin.screen(text, discover=False).listed
+    # the field is normalised; one the whitelist does not know screens as no field
+    assert unspin.screen(text, field=f" {WHITELISTED[0].upper()} ", discover=False).findings == []
+    for unknown in ("no-such-field", "other field", "  "):
+        assert unspin.screen(text, field=unknown, discover=False).listed
+    assert sorted(k[0] or "" for k in unspin._SCREENERS) == ["", WHITELISTED[0]]

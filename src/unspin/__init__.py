@@ -321,10 +321,17 @@ def screen(
     (:mod:`unspin.fingerprints`); with ``discover`` also unlisted ones (:mod:`unspin.discover`).
     ``field`` whitelists legitimate uses in a discipline ("medicine", ...).
     """
+    from unspin.fingerprints import Whitelist
     from unspin.screening import Screener, ScreenOptions
 
     if sum(x is not None for x in (text, path, pdf)) != 1:
         raise UnspinInputError("pass one of text, path or pdf")
+    # a field matters only through the bundled whitelist's phrases for it: one the whitelist
+    # does not name screens as no field, so that callers' field strings (an API client's)
+    # do not each keep a screener
+    field = field.strip().lower() if field else None
+    if field not in Whitelist.bundled().fields():
+        field = None
     key = (field, discover, max_pages)
     screener = _SCREENERS.get(key)
     if screener is None:
@@ -338,9 +345,9 @@ def screen(
     if path is not None:
         report = screener.screen_file(path)
     elif pdf is not None:
-        report = screener.screen_pdf(pdf, name or "-")
+        report = screener.screen_pdf(pdf)
     else:
-        report = screener.screen_text(text, name or "-")
+        report = screener.screen_text(text)
     if name is not None:
         report.name = name
     return report

@@ -825,10 +825,8 @@ def create_app(
                 f"the text has {words:,} words; the API screens at most {SCREEN_MAX_WORDS:,} "
                 "per request (the CLI, 'unspin screen', has no limit)",
             )
-        field = body.field.strip().lower() if body.field and body.field.strip() else None
-
         def work(check: Callable[..., None]) -> dict[str, Any]:
-            return unspin.screen(body.text, field=field, discover=body.discover).to_dict()
+            return unspin.screen(body.text, field=body.field, discover=body.discover).to_dict()
 
         return JSONResponse(await run_engine(request, work))
 
@@ -851,12 +849,11 @@ def create_app(
             raise APIError(
                 422, "unusable_input", "the file is not a PDF (it does not start with %PDF-)"
             )
-        field_ = field.strip().lower() if field and field.strip() else None
         shown = "".join(ch for ch in name if ch.isprintable()).strip() or "upload.pdf"
 
         def work(check: Callable[..., None]) -> dict[str, Any]:
             # the page limit bounds the work, as the word limit does for text
-            report = unspin.screen(pdf=data, name=shown, field=field_, discover=discover,
+            report = unspin.screen(pdf=data, name=shown, field=field, discover=discover,
                                    max_pages=SCREEN_MAX_PAGES)
             return {**report.to_dict(), "text": report.text}
 
