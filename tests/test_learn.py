@@ -499,6 +499,22 @@ def test_learn_seen_counts_every_occurrence_of_the_spun_wording(tmp_path: Path) 
         assert row(idx, SITE, "mention", "say") == (1, 1, 3)
 
 
+def test_seen_counts_a_kept_digit_only_where_it_may_be_a_number_word(tmp_path: Path) -> None:
+    spelled = "The two ministers met for three hours in the capital on Monday afternoon."
+    kept = (
+        "The ministers met on 3 March and the home side won 3-1, while another 3 teams "
+        "were left waiting for the result of the final vote on the plan."
+    )
+    with Index(tmp_path / "news.db") as idx:
+        _, a = idx.upsert(source_url("a"), spelled)
+        _, b = idx.upsert(source_url("b"), kept)
+        idx.record_copy("https://farm.example/a", SITE, spelled.replace("three", "3"), a)
+        idx.record_copy("https://farm.example/b", SITE, kept, b)
+        learn(idx)
+        # "3 March" and "3-1" cannot be "three": only "3 teams" is a kept digit
+        assert row(idx, SITE, "3", "three") == (1, 1, 2)
+
+
 def test_learn_again_gives_the_same_rows(farm: Learned) -> None:
     before = sorted(farm.index.learned())
     again = learn(farm.index)

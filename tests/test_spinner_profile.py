@@ -185,3 +185,29 @@ def test_engine_reports_the_profile_in_each_edit() -> None:
     said = [e for e in rep.edits if e.spun == "mentioned"]
     assert said and said[0].original == "said"
     assert said[0].evidence["spinner"] == {"site": SITE, "learned_count": 40, "learned_seen": 40}
+
+
+def test_a_learned_digit_is_as_likely_a_word_as_its_share_says() -> None:
+    # the language model reads "3" as "three": it cannot judge the edit, the share does
+    rows = [(SITE, "3", "three", 34, 30, 35), (SITE, "5", "five", 14, 12, 21), *ROWS]
+    prof = SpinnerProfile(rows, WORDS, site=SITE, params=PARAMS)
+    assert prof.blind_share("3", "three") == pytest.approx(35 / 37)
+    assert prof.confidence("3", "three", 0.1, 0.0, 0.1) == pytest.approx(35 / 37)
+    assert prof.confidence("5", "five", 0.9, 0.0, 0.1) == pytest.approx(15 / 23)
+    assert prof.blind_share("mentioned", "said") is None  # the language model can judge it
+    assert prof.blind_share("7", "seven") is None  # never learned
+
+
+def test_engine_restores_a_learned_digit_only_where_it_can_be_a_word() -> None:
+    import unspin
+
+    base = unspin.get_engine(fast=True)
+    rows = [(SITE, "3", "three", 34, 30, 35), *ROWS]
+    prof = SpinnerProfile(rows, WORDS, site=SITE, params=PARAMS)
+    eng = base.derive(prof.table(), profile=prof)
+    text = "The council met 3 residents on Monday, and the home side won 3-1 in Doom 3 later."
+    got = [(e.spun, e.original, text[e.start - 4 : e.end]) for e in eng.check(text).edits]
+    assert ("3", "three", "met 3") in got
+    assert all(spun != "3" for spun, _, ctx in got if ctx != "met 3")
+    # without the learned pair the digit stays
+    assert all(e.spun != "3" for e in base.check(text).edits)

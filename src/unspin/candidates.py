@@ -283,6 +283,26 @@ def _never_spun(tok: Token) -> bool:
     return t.isupper() and len(t) <= 5
 
 
+def spelled_number(tok: Token, prev: Token | None, nxt: Token | None) -> str | None:
+    """The number word that a single digit may stand for ("the 2 leaders" -> "two"), or None
+    where the digit cannot be one spelled out: part of a larger number or a score, an amount,
+    a unit, or a name. ``prev``/``nxt``: the tokens either side (punctuation included)."""
+    if not (tok.text.isdigit() and len(tok.text) == 1 and tok.text != "0"):
+        return None
+    if nxt is not None and (nxt.text.lower() in _UNITS_AFTER or nxt.kind == "num"):
+        return None
+    if nxt is not None and nxt.start == tok.end and nxt.text in ".,:/-–":
+        # "2.5", "2,000", "2:30", "2/3", "2-1": part of a larger number or a score
+        return None
+    if prev is not None and (prev.text in _CURRENCY or prev.text in ":/-–"):
+        return None
+    if prev is not None and prev.kind == "word" and prev.text[:1].isupper() and not prev.sent_start:
+        return None  # part of a name: "France 3", "Apollo 9"
+    if nxt is not None and nxt.kind == "word" and nxt.text[:1].isupper():
+        return None  # "2 Broke Girls", "9 News"
+    return NUMBER_WORDS[int(tok.text)]
+
+
 def _number_candidate(
     words: list[Token],
     i: int,
@@ -290,23 +310,12 @@ def _number_candidate(
     prev_token: list[Token | None] | None,
 ) -> Candidate | None:
     tok = words[i]
-    if not (tok.text.isdigit() and len(tok.text) == 1 and tok.text != "0"):
+    word = spelled_number(
+        tok, prev_token[i] if prev_token else None, next_token[i] if next_token else None
+    )
+    if word is None:
         return None
-    nxt = next_token[i] if next_token else None
-    prv = prev_token[i] if prev_token else None
-    if nxt is not None and (nxt.text.lower() in _UNITS_AFTER or nxt.kind == "num"):
-        return None
-    if nxt is not None and nxt.start == tok.end and nxt.text in ".,:/-–":
-        # "2.5", "2,000", "2:30", "2/3", "2-1": part of a larger number or a score
-        return None
-    if prv is not None and (prv.text in _CURRENCY or prv.text in ":/-–"):
-        return None
-    if prv is not None and prv.kind == "word" and prv.text[:1].isupper() and not prv.sent_start:
-        return None  # part of a name: "France 3", "Apollo 9"
-    if nxt is not None and nxt.kind == "word" and nxt.text[:1].isupper():
-        return None  # "2 Broke Girls", "9 News"
     feats = [0.0] * N_FEATURES
     feats[_F["number"]] = 1.0
     feats[_F["quoted"]] = float(tok.quoted)
-    word = NUMBER_WORDS[int(tok.text)]
     return Candidate(i, i + 1, (word,), word, tok.text, "number", feats)

@@ -387,11 +387,33 @@ class Engine:
             done += block_words
             for sent, lows, cands in prepared:
                 gains = [self._gain(c) for c in cands]
+                if self.profile is not None:
+                    cands, gains = self._blind_gains(sent, cands, gains)
                 for d in decode_sentence(self.lm, lows, cands, gains, self.params.lm_weight):
                     out.append((sent.words[d.cand.i], sent.words[d.cand.j - 1], d))
         if progress is not None:
             progress(n_words, n_words)
         return out, n_words, judgeable, message, tokens
+
+    def _blind_gains(
+        self, sent: _Sentence, cands: list[Candidate], gains: list[float]
+    ) -> tuple[list[Candidate], list[float]]:
+        """A digit the learned spinner writes for a number word ("2" for "two") gets no gain
+        from the language model, which reads a digit as its word: its gain is the log-odds of
+        the profile's share instead, so it is decoded when the farm's digit usually stands for
+        the word. Only the number rule's candidate carries it, which knows where a digit
+        cannot be a word ("2-1", "Doom 3"); a table entry for the same pair is dropped."""
+        out_c, out_g = [], []
+        for c, g in zip(cands, gains, strict=True):
+            if c.j - c.i == 1:
+                share = self.profile.blind_share(sent.words[c.i].text, c.spelled)
+                if share is not None:
+                    if c.source != "number":
+                        continue
+                    g = _logit(share)
+            out_c.append(c)
+            out_g.append(g)
+        return out_c, out_g
 
     def candidates(self, text: str) -> list[tuple[int, int, Candidate, float]]:
         """Every candidate with its isolated LM gain (log10, spun context): for calibration."""

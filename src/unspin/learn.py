@@ -491,13 +491,16 @@ def _word_statistics(
                 f for tags in _TAGS.values() for t in tags for f in _inflect(spun, t)
             }:
                 forms.setdefault(form, spun)
+    digits = {f for f in forms if f.isdigit()}
     kept: Counter[tuple[str, str]] = Counter()
     words: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for url, site, text, source in index.iter_copies():
         gaps = spans.get(url, [])
         starts = [a for a, _ in gaps]
         toks, verbatim = [], []
-        for m in _WORD_RE.finditer(text):
+        matches = list(_WORD_RE.finditer(text))
+        spelled = _spelled_digits(text) if any(m.group() in digits for m in matches) else set()
+        for m in matches:
             k = bisect.bisect_right(starts, m.start()) - 1
             toks.append(m.group().lower())
             verbatim.append(k < 0 or m.start() >= gaps[k][1])
@@ -512,13 +515,30 @@ def _word_statistics(
         for i, w in enumerate(toks):
             lemma = forms.get(w)
             if lemma is not None and verbatim[i] and (site, lemma) in wanted:
-                kept[(site, lemma)] += 1
+                # a digit kept where it cannot be a number spelled out ("2 March", "2-1")
+                # says nothing of how often the spinner's digit stands for a word
+                if w not in digits or matches[i].start() in spelled:
+                    kept[(site, lemma)] += 1
             if phrases:
                 for n in (2, 3, 4):
                     p = " ".join(toks[i : i + n])
                     if p in phrases and all(verbatim[i : i + n]) and (site, p) in wanted:
                         kept[(site, p)] += 1
     return kept, words
+
+
+def _spelled_digits(text: str) -> set[int]:
+    """Start offsets of the single digits in ``text`` that may be numbers spelled out as
+    digits (:func:`unspin.candidates.spelled_number`)."""
+    from unspin.candidates import spelled_number
+
+    toks = tokenize(text)
+    return {
+        t.start for k, t in enumerate(toks)
+        if t.kind == "num" and spelled_number(
+            t, toks[k - 1] if k else None, toks[k + 1] if k + 1 < len(toks) else None
+        )
+    }
 
 
 def site_name(name: str | None) -> str | None:

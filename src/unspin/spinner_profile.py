@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from unspin.candidates import NUMBER_WORDS
 from unspin.engine import _logit, _sigmoid, read_params_file
 from unspin.learn import _WORD_RE, GLOBAL, MAX_WEIGHT, _norm, inflections, site_name
 
@@ -199,10 +200,30 @@ class SpinnerProfile:
         return max(-10.0, min(10.0, (logp(original) - logp(spun)) * math.log(10)
                               + math.log(swapped) - math.log(kept)))
 
+    def blind_share(self, spun: str, original: str) -> float | None:
+        """For a learned pair the language model cannot judge, because it reads both sides
+        as the same words (a digit and its number word: "2" -> "two"), the share of the
+        spun wording's occurrences in the farm's copies that stood for the original (where a
+        digit may be a number spelled out: "2 March" and "2-1" are not counted): the
+        probability of the edit, since context gives no evidence either way. None for any
+        other pair."""
+        y, x = _norm(spun), _norm(original)
+        if not (y.isdigit() and int(y) < len(NUMBER_WORDS) and NUMBER_WORDS[int(y)] == x):
+            return None
+        known = self.pairs.get((y, x))
+        if known is None:
+            return None
+        count, seen = known
+        return (count + 1) / (max(seen, count) + 2)
+
     def confidence(
         self, spun: str, original: str, confidence: float, lm_gain: float, reads_like: float
     ) -> float:
-        """The edit's confidence under this profile (see :meth:`features`)."""
+        """The edit's confidence under this profile (see :meth:`features`; for a pair the
+        language model cannot judge, :meth:`blind_share`)."""
+        share = self.blind_share(spun, original)
+        if share is not None:
+            return share
         learned, f = self.features(spun, original, confidence, lm_gain, reads_like)
         p = self.params
         w, b = (
