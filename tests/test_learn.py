@@ -231,6 +231,14 @@ def test_inflections_of_a_multi_word_pair_is_the_pair_itself() -> None:
 # --------------------------------------------------------------------------- extraction
 
 
+def test_modal_verbs_are_not_inflected() -> None:
+    # lemminflect makes "could" the past of "can": a spinner's "can" for "will" is not also
+    # "could" for "would" (nor "cans" for "wills")
+    assert inflections("can", "will") == [("can", "will")]
+    assert fold("could", "would") == ("could", "would")
+    assert inflections("may", "might") == [("may", "might")]
+
+
 def test_extract_finds_the_spinner_swaps_folded_to_lemmas() -> None:
     kept, _ = extract_substitutions(SPUN_HARBOUR, ARTICLES["harbour"][1])
     counts = Counter(kept)

@@ -139,10 +139,15 @@ def _inflect(lemma: str, tag: str) -> tuple[str, ...]:
     return tuple(lemminflect.getInflection(lemma, tag=tag))
 
 
+# modal verbs, which lemminflect inflects as verbs ("could" as the past of "can"), but a
+# spinner's "can" for "will" says nothing of "could" for "would"; nor of "cans" for "wills"
+_MODALS = frozenset("can could will would may might shall should must".split())
+
+
 def fold(spun: str, original: str) -> tuple[str, str]:
     """The lemma pattern of a one-word pair when both words carry the same inflection
     ("mentioned", "said" -> "mention", "say"); other pairs are returned as they are."""
-    if " " in spun or " " in original:
+    if " " in spun or " " in original or spun in _MODALS or original in _MODALS:
         return spun, original
     ls, lo = _lemmas(spun), _lemmas(original)
     for upos in sorted(ls.keys() & lo.keys()):  # a fixed order: sets vary with the hash seed
@@ -159,7 +164,7 @@ def inflections(spun: str, original: str) -> list[tuple[str, str]]:
     the two words inflected alike for each tag both have in lemminflect's dictionary (no
     rule-made forms such as "mentioner", and only parts of speech both words have)."""
     out = [(spun, original)]
-    if " " in spun or " " in original:
+    if " " in spun or " " in original or spun in _MODALS or original in _MODALS:
         return out
     for upos in _TAGS:
         fs_all, fo_all = _dictionary_forms(spun, upos), _dictionary_forms(original, upos)
@@ -489,6 +494,7 @@ def _word_statistics(
         else:
             for form in {spun} | {
                 f for tags in _TAGS.values() for t in tags for f in _inflect(spun, t)
+                if spun not in _MODALS
             }:
                 forms.setdefault(form, spun)
     digits = {f for f in forms if f.isdigit()}
