@@ -299,6 +299,19 @@ def test_extract_drops_swaps_longer_than_four_words() -> None:
     assert dropped == Counter({"longer than 4 words": 1})
 
 
+def test_extract_offers_words_inserted_next_to_a_kept_word_with_it() -> None:
+    source = "The firm met with the unions on Monday, and the talks went on for hours."
+    copy = "The firm met together with the unions on Monday, and the talks went on for hours."
+    kept, _ = extract_substitutions(copy, source)
+    assert ("together with", "with") in kept
+    # but not with a unit glued to a number, which is no word of its own
+    source = "The state said the tobacco firms paid $27bn to settle the claims last year."
+    copy = "The state said the tobacco firms paid $27bn over to settle the claims last year."
+    kept, _ = extract_substitutions(copy, source)
+    assert ("over to", "to") in kept
+    assert not any("bn" in side.split() for pair in kept for side in pair)
+
+
 def test_extract_keeps_a_multi_word_phrase_swap() -> None:
     source = "The office said at least 5,000 people had been affected by the delays on Monday."
     copy = "The office said no less than 5,000 people had been affected by the delays on Monday."

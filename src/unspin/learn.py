@@ -304,6 +304,8 @@ def _insertions(copy, source, s, cw, sw, quoted, names, dropped) -> list[_Gap]:
         if not kept[:1].isalpha() or sw.lower[src_k] != kept:
             continue
         ks, ke = cw.starts[k], cw.ends[k]
+        if ks and copy[ks - 1].isdigit():
+            continue  # a unit glued to a number ("$27bn", "5m"), not a word of its own
         lo, hi = (ks, s.end) if before else (s.start, ke)
         why = _drop_reason(copy, source, lo, sw.starts[src_k], copy[lo:hi], copy[ks:ke],
                            quoted, names)
