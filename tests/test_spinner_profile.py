@@ -46,7 +46,7 @@ WORDS = {
 PARAMS = LearnedParams(
     learned_weights=[1.0, 0.0, 0.0, 0.3, -1.0, 0.5, 0.0, 0.0],
     learned_bias=0.0,
-    other_weights=[1.0, -1.0, -1.0, 0.0, 0.0, 0.0],
+    other_weights=[1.0, -1.0, -1.0, 0.0, 0.0, 0.0, -1.0],
     other_bias=0.0,
     min_reads_like=0.0,
     min_confidence=0.85,
@@ -67,6 +67,7 @@ def test_shapes_of_the_shipped_parameters() -> None:
     assert w["conf_logit"] > 0
     o = dict(zip(OTHER_FEATURES, p.other_weights, strict=True))
     assert o["kept"] < 0  # a word the farm keeps verbatim is rarely a swap
+    assert o["original_kept"] < 0  # nor the original of one
     assert 0.5 <= p.min_confidence < 1.0
 
 
@@ -129,6 +130,15 @@ def test_an_original_the_farm_always_replaces_cannot_be_restored_from_another_wo
     assert prof.confidence("stated", "said", 0.9, 1.0, 0.1) < prof.confidence(
         "stated", "claimed", 0.9, 1.0, 0.1
     )
+
+
+def test_an_original_the_farm_keeps_is_rarely_the_original_of_another_word() -> None:
+    prof = profile()
+    # "council" stands in the farm's copies wherever its sources have it: the farm has no
+    # swap for it, so "assembly" in a copy was not spun from "council"
+    kept = prof.confidence("assembly", "council", 0.9, 1.0, 0.1)
+    unknown = prof.confidence("assembly", "parliament", 0.9, 1.0, 0.1)
+    assert kept < unknown == pytest.approx(0.9, abs=1e-6)
 
 
 def test_profile_from_index_prefers_the_sites_own(tmp_path: Path) -> None:

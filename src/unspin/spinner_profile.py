@@ -13,10 +13,10 @@ them into three things the engine uses:
 - a calibrated confidence for each decoded edit (:meth:`SpinnerProfile.confidence`). An edit
   the farm is known to make gets a prior from its share (how often that wording stood for
   that original); any other edit is weighed against what the spinner leaves alone (a word
-  the copies keep verbatim is rarely a swap) and what it always replaces (an original the
-  spinner always turns into something else cannot be the original of this wording). The
-  language model's gain is a feature of both, so a learned pair never overrides strong
-  context evidence.
+  the copies keep verbatim is rarely a swap, nor the original of one) and what it always
+  replaces (an original the spinner always turns into something else cannot be the
+  original of this wording). The language model's gain is a feature of both, so a learned
+  pair never overrides strong context evidence.
 
 A site's profile is used for that site's copies only; a text from another site, or of
 unknown origin, gets only the pairs imported for every site (:func:`imported_rows`). The
@@ -47,6 +47,7 @@ LEARNED_FEATURES = (
 )
 OTHER_FEATURES = (
     "conf_logit", "kept", "always_replaced", "spun_form_of_other", "lm_gain", "reads_like",
+    "original_kept",
 )
 
 
@@ -58,7 +59,9 @@ class LearnedParams:
         default_factory=lambda: [0.3, 0.0, 0.0, 0.4, 0.0, 0.7, 0.0, 0.0]
     )
     learned_bias: float = 0.0
-    other_weights: list[float] = field(default_factory=lambda: [0.9, -0.5, -1.0, 0.0, 0.0, 0.0])
+    other_weights: list[float] = field(
+        default_factory=lambda: [0.9, -0.5, -1.0, 0.0, 0.0, 0.0, 0.0]
+    )
     other_bias: float = -0.4
     min_reads_like: float = 0.0  # mean log-likelihood ratio per word
     min_confidence: float = 0.85
@@ -173,12 +176,15 @@ class SpinnerProfile:
             n_copies, verbatim, _ = self.words.get(y, (0, 0, 0))
             if n_copies:
                 kept = verbatim / n_copies * math.log1p(n_copies)
+        original_kept = 0.0
         if " " not in x:
-            _, _, n_sources = self.words.get(x, (0, 0, 0))
+            _, x_verbatim, n_sources = self.words.get(x, (0, 0, 0))
             if n_sources:
                 always = min(1.0, self.swapped_to.get(x, 0) / n_sources) * math.log1p(n_sources)
+                # a farm that keeps the original where its sources have it has no swap for it
+                original_kept = min(1.0, x_verbatim / n_sources) * math.log1p(n_sources)
         other = 1.0 if self.originals.get(y) else 0.0
-        return False, [conf, kept, always, other, lm, doc]
+        return False, [conf, kept, always, other, lm, doc, original_kept]
 
     def _base_rate_logit(self, spun: str, original: str, count: int) -> float:
         """Log-odds that a ``spun`` in a new copy is the spinner's rendering of ``original``
