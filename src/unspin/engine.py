@@ -405,7 +405,7 @@ class Engine:
         cannot be a word ("2-1", "Doom 3"); a table entry for the same pair is dropped."""
         out_c, out_g = [], []
         for c, g in zip(cands, gains, strict=True):
-            if c.j - c.i == 1:
+            if c.j - c.i == 1 and sent.words[c.i].kind == "num":
                 share = self.profile.blind_share(sent.words[c.i].text, c.spelled)
                 if share is not None:
                     if c.source != "number":

@@ -31,6 +31,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from unspin.align import MAX_SWAP_WORDS, align
+from unspin.candidates import NUMBER_WORDS, spelled_number
 from unspin.index import Index
 from unspin.tokenize import tokenize
 
@@ -144,10 +145,15 @@ def _inflect(lemma: str, tag: str) -> tuple[str, ...]:
 _MODALS = frozenset("can could will would may might shall should must".split())
 
 
+def _inflects(spun: str, original: str) -> bool:
+    """Whether a pair may be folded to lemmas and inflected: one word each, neither modal."""
+    return not (" " in spun or " " in original or spun in _MODALS or original in _MODALS)
+
+
 def fold(spun: str, original: str) -> tuple[str, str]:
     """The lemma pattern of a one-word pair when both words carry the same inflection
     ("mentioned", "said" -> "mention", "say"); other pairs are returned as they are."""
-    if " " in spun or " " in original or spun in _MODALS or original in _MODALS:
+    if not _inflects(spun, original):
         return spun, original
     ls, lo = _lemmas(spun), _lemmas(original)
     for upos in sorted(ls.keys() & lo.keys()):  # a fixed order: sets vary with the hash seed
@@ -164,7 +170,7 @@ def inflections(spun: str, original: str) -> list[tuple[str, str]]:
     the two words inflected alike for each tag both have in lemminflect's dictionary (no
     rule-made forms such as "mentioner", and only parts of speech both words have)."""
     out = [(spun, original)]
-    if " " in spun or " " in original or spun in _MODALS or original in _MODALS:
+    if not _inflects(spun, original):
         return out
     for upos in _TAGS:
         fs_all, fo_all = _dictionary_forms(spun, upos), _dictionary_forms(original, upos)
@@ -189,13 +195,7 @@ def _dictionary_forms(lemma: str, upos: str) -> dict[str, tuple[str, ...]]:
     return known or {tag: forms for tag in _TAGS[upos] if (forms := _inflect(lemma, tag))}
 
 
-_NUMBER_WORDS = {
-    w: str(n)
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(NUMBER_WORDS)}  # "two" -> "2"
 MAX_INSERT_WORDS = 3  # words a spinner adds next to a kept word ("together with" for "with")
 
 
@@ -538,8 +538,6 @@ def _word_statistics(
 def _spelled_digits(text: str) -> set[int]:
     """Start offsets of the single digits in ``text`` that may be numbers spelled out as
     digits (:func:`unspin.candidates.spelled_number`)."""
-    from unspin.candidates import spelled_number
-
     toks = tokenize(text)
     return {
         t.start for k, t in enumerate(toks)

@@ -168,9 +168,9 @@ class SpinnerProfile:
         known = self.pairs.get((y, x))
         if known is not None:
             count, seen = known
-            share = (count + 1) / (max(seen, count) + 2)
-            return True, [_logit(share), self._base_rate_logit(y, x, count), math.log1p(seen),
-                          lm, max(0.0, -lm), conf, 1.0 if " " in y else 0.0, doc]
+            return True, [_logit(_share(count, seen)), self._base_rate_logit(y, x, count),
+                          math.log1p(seen), lm, max(0.0, -lm), conf, 1.0 if " " in y else 0.0,
+                          doc]
         kept = always = 0.0
         if " " not in y:
             n_copies, verbatim, _ = self.words.get(y, (0, 0, 0))
@@ -219,8 +219,7 @@ class SpinnerProfile:
         known = self.pairs.get((y, x))
         if known is None:
             return None
-        count, seen = known
-        return (count + 1) / (max(seen, count) + 2)
+        return _share(*known)
 
     def confidence(
         self, spun: str, original: str, confidence: float, lm_gain: float, reads_like: float
@@ -243,6 +242,11 @@ class SpinnerProfile:
         if known is None:
             return {"site": self.site}
         return {"site": self.site, "learned_count": known[0], "learned_seen": known[1]}
+
+
+def _share(count: int, seen: int) -> float:
+    """How often the spun wording stood for the original in the farm's copies (add-one)."""
+    return (count + 1) / (max(seen, count) + 2)
 
 
 def imported_rows(rows: Iterable[_Row]) -> list[_Row]:
